@@ -1,0 +1,32 @@
+package io.jnsq.broker.storage;
+
+import java.io.Closeable;
+
+/**
+ * Where a topic or channel keeps the messages that do not fit in memory: a FIFO of encoded messages (nsqd's on-disk
+ * message format). The in-memory queue sits in front of it; order of arrival is kept across both.
+ */
+public interface BackendQueue extends Closeable {
+
+    /** Appends one encoded message. Throws when it cannot be stored; the caller then answers E_PUB_FAILED. */
+    void put(byte[] encodedMessage) throws java.io.IOException;
+
+    /** Takes the oldest message, or returns {@code null} when the queue is empty. */
+    byte[] poll() throws java.io.IOException;
+
+    /** How many messages are stored. */
+    long depth();
+
+    /** Discards every stored message (empty a topic or channel). */
+    void empty() throws java.io.IOException;
+
+    /** Discards every message and removes the queue's files (delete a topic or channel). */
+    void delete() throws java.io.IOException;
+
+    /** Forces what was written to stable storage. */
+    void sync() throws java.io.IOException;
+
+    /** Syncs and releases the files; the queue can be reopened from the same place. */
+    @Override
+    void close() throws java.io.IOException;
+}
