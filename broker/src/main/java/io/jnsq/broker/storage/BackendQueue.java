@@ -11,6 +11,11 @@ public interface BackendQueue extends Closeable {
     /** Appends one encoded message. Throws when it cannot be stored; the caller then answers E_PUB_FAILED. */
     void put(byte[] encodedMessage) throws java.io.IOException;
 
+    /** Whether {@link #put} stores messages at all; a memory-only broker's backend refuses every write. */
+    default boolean acceptsWrites() {
+        return true;
+    }
+
     /** Takes the oldest message, or returns {@code null} when the queue is empty. */
     byte[] poll() throws java.io.IOException;
 

@@ -1,0 +1,221 @@
+package io.jnsq.broker;
+
+import io.jnsq.protocol.Frame;
+import io.jnsq.protocol.FrameType;
+import io.jnsq.protocol.compress.StreamCodec;
+import io.jnsq.protocol.stats.ClientStats;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * One TCP client of the broker (nsqd's client_v2): its negotiated settings, its counts, and its side of the socket.
+ * Messages handed to it by a channel from any thread are queued and written in one batch on the socket's event loop,
+ * which is what nsqd's output buffer achieves; responses and errors are written as the commands are processed.
+ */
+final class ClientConnection {
+
+    private static final Logger LOG = Logger.getLogger(ClientConnection.class);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    static final int STATE_INIT = 0;
+    static final int STATE_SUBSCRIBED = 3;
+    static final int STATE_CLOSING = 4;
+
+    final long id = IDS.incrementAndGet();
+    final String remoteAddress;
+    final long connectTs = System.currentTimeMillis() / 1000;
+
+    private final Vertx vertx;
+    private final NetSocket socket;
+    private final Context context;
+    private final Nsqd nsqd;
+    private final ConcurrentLinkedQueue<Message> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final Map<String, AtomicLong> pubCounts = new ConcurrentHashMap<>();
+
+    // negotiated by IDENTIFY (event loop only, read by stats)
+    volatile String clientId;
+    volatile String hostname;
+    volatile String userAgent = "";
+    volatile int state = STATE_INIT;
+    long heartbeatIntervalMillis;
+    int outputBufferSize = 16 * 1024;
+    long outputBufferTimeoutMillis;
+    volatile long msgTimeoutNanos;
+    volatile int sampleRate;
+    volatile boolean deflate;
+    volatile boolean snappy;
+    Channel channel;
+
+    // guarded by the channel's lock
+    long readyCount;
+    long inFlightCount;
+    long messageCount;
+    long finishCount;
+    long requeueCount;
+
+    private StreamCodec codec;
+    private long heartbeatTimer = -1;
+    private long lastReadNanos = System.nanoTime();
+    private boolean closed;
+
+    ClientConnection(Vertx vertx, NetSocket socket, Context context, Nsqd nsqd) {
+        this.vertx = vertx;
+        this.socket = socket;
+        this.context = context;
+        this.nsqd = nsqd;
+        String host = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().host();
+        int port = socket.remoteAddress() == null ? 0 : socket.remoteAddress().port();
+        this.remoteAddress = host + ":" + port;
+        this.clientId = host;
+        this.hostname = host;
+        NsqdOptions o = nsqd.options();
+        this.heartbeatIntervalMillis = o.clientTimeout.toMillis() / 2;
+        this.outputBufferTimeoutMillis = o.outputBufferTimeout.toMillis();
+        this.msgTimeoutNanos = o.msgTimeout.toNanos();
+    }
+
+    /** Starts the heartbeat (and the idle check that comes with it) at the current interval. */
+    void startHeartbeat() {
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+            heartbeatTimer = -1;
+        }
+        if (heartbeatIntervalMillis > 0) {
+            heartbeatTimer = vertx.setPeriodic(heartbeatIntervalMillis, t -> heartbeat());
+        }
+    }
+
+    void touchRead() {
+        lastReadNanos = System.nanoTime();
+    }
+
+    boolean isReadyForMessages() {
+        return state == STATE_SUBSCRIBED && readyCount > 0 && inFlightCount < readyCount;
+    }
+
+    /** Called under the channel's lock, from any thread. */
+    void send(Message m) {
+        outbox.add(m);
+        if (flushScheduled.compareAndSet(false, true)) {
+            context.runOnContext(v -> flushOutbox());
+        }
+    }
+
+    void sendResponse(byte[] data) {
+        writeFrame(FrameType.RESPONSE, data);
+    }
+
+    void sendError(String text) {
+        writeFrame(FrameType.ERROR, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    void writeFrame(FrameType type, byte[] data) {
+        writeRaw(Frame.encode(type, data));
+    }
+
+    /** From here on, what we send is compressed with {@code codec}. */
+    void compressOutput(StreamCodec codec) {
+        this.codec = codec;
+    }
+
+    void published(String topic, int count) {
+        pubCounts.computeIfAbsent(topic, t -> new AtomicLong()).addAndGet(count);
+        if (state != STATE_SUBSCRIBED) {
+            nsqd.addProducer(this);
+        }
+    }
+
+    boolean writeQueueFull() {
+        return socket.writeQueueFull();
+    }
+
+    NetSocket socket() {
+        return socket;
+    }
+
+    /** Closes the connection from any thread; cleanup happens in {@link #closed()}. */
+    void close() {
+        context.runOnContext(v -> socket.close());
+    }
+
+    /** The socket closed: stop timers and leave the channel. In-flight messages time out and are redelivered. */
+    void closed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+        }
+        nsqd.removeClient(this);
+        if (channel != null) {
+            channel.removeClient(this);
+        }
+    }
+
+    ClientStats stats() {
+        List<ClientStats.PubCount> pubs = new ArrayList<>();
+        pubCounts.forEach((t, c) -> pubs.add(new ClientStats.PubCount(t, c.get())));
+        return new ClientStats(clientId, hostname, "V2", remoteAddress, state, readyCount, inFlightCount,
+                messageCount, finishCount, requeueCount, connectTs, sampleRate, deflate, snappy, userAgent, false, null,
+                null, pubs, false, "", "", "", false);
+    }
+
+    @Override
+    public String toString() {
+        return remoteAddress;
+    }
+
+    private void heartbeat() {
+        long idle = System.nanoTime() - lastReadNanos;
+        if (idle > 2 * heartbeatIntervalMillis * 1_000_000L) {
+            LOG.infof("[%s] closing: no command or heartbeat reply for %d ms", this, idle / 1_000_000);
+            socket.close();
+            return;
+        }
+        writeFrame(FrameType.RESPONSE, Frame.HEARTBEAT);
+    }
+
+    private void flushOutbox() {
+        flushScheduled.set(false);
+        if (closed) {
+            outbox.clear();
+            return;
+        }
+        List<Message> batch = new ArrayList<>();
+        int size = 0;
+        Message m;
+        while ((m = outbox.poll()) != null) {
+            batch.add(m);
+            size += m.frameSize();
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(size);
+        for (Message msg : batch) {
+            msg.writeFrame(buf);
+        }
+        writeRaw(buf.array());
+    }
+
+    private void writeRaw(byte[] bytes) {
+        if (closed) {
+            return;
+        }
+        byte[] out = codec == null ? bytes : codec.encode(bytes);
+        socket.write(Buffer.buffer(out));
+    }
+}

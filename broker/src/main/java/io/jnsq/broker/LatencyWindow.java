@@ -1,0 +1,92 @@
+package io.jnsq.broker;
+
+import io.jnsq.protocol.stats.LatencyStats;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * End-to-end processing latency (publish to FIN) over a sliding window, for the percentiles given with
+ * {@code --e2e-processing-latency-percentile}. Two half-window buckets rotate, as nsqd's quantile does; each keeps at
+ * most {@link #MAX_SAMPLES} samples (a uniform reservoir), which bounds memory whatever the rate.
+ */
+final class LatencyWindow {
+
+    private static final int MAX_SAMPLES = 4096;
+
+    private final double[] percentiles;
+    private final long halfWindowNanos;
+    private Bucket current;
+    private Bucket previous;
+
+    LatencyWindow(List<Double> percentiles, long windowNanos) {
+        this.percentiles = percentiles.stream().mapToDouble(Double::doubleValue).toArray();
+        this.halfWindowNanos = Math.max(1, windowNanos / 2);
+        this.current = new Bucket(System.nanoTime());
+        this.previous = new Bucket(current.start);
+    }
+
+    boolean enabled() {
+        return percentiles.length > 0;
+    }
+
+    synchronized void record(long latencyNanos) {
+        if (!enabled()) {
+            return;
+        }
+        rotate(System.nanoTime());
+        current.add(latencyNanos);
+    }
+
+    synchronized LatencyStats stats() {
+        if (!enabled()) {
+            return LatencyStats.EMPTY;
+        }
+        rotate(System.nanoTime());
+        long[] all = new long[current.kept + previous.kept];
+        System.arraycopy(current.samples, 0, all, 0, current.kept);
+        System.arraycopy(previous.samples, 0, all, current.kept, previous.kept);
+        Arrays.sort(all);
+        List<Map<String, Double>> out = new ArrayList<>();
+        for (double p : percentiles) {
+            double value = all.length == 0 ? 0 : all[Math.min(all.length - 1, (int) Math.ceil(p * all.length) - 1)];
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("quantile", p);
+            m.put("value", value);
+            out.add(m);
+        }
+        return new LatencyStats(current.seen + previous.seen, out);
+    }
+
+    private void rotate(long now) {
+        if (now - current.start >= halfWindowNanos) {
+            previous = now - current.start >= 2 * halfWindowNanos ? new Bucket(now) : current;
+            current = new Bucket(now);
+        }
+    }
+
+    private static final class Bucket {
+        final long start;
+        final long[] samples = new long[MAX_SAMPLES];
+        int kept;
+        long seen;
+
+        Bucket(long start) {
+            this.start = start;
+        }
+
+        void add(long v) {
+            seen++;
+            if (kept < MAX_SAMPLES) {
+                samples[kept++] = v;
+            } else {
+                long slot = java.util.concurrent.ThreadLocalRandom.current().nextLong(seen);
+                if (slot < MAX_SAMPLES) {
+                    samples[(int) slot] = v;
+                }
+            }
+        }
+    }
+}

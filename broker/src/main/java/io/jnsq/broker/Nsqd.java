@@ -1,0 +1,277 @@
+package io.jnsq.broker;
+
+import io.jnsq.broker.storage.BackendQueues;
+import io.jnsq.cli.NsqVersion;
+import io.jnsq.protocol.Names;
+import io.jnsq.protocol.stats.ClientStats;
+import io.jnsq.protocol.stats.MemoryStats;
+import io.jnsq.protocol.stats.NsqdStats;
+import io.jnsq.protocol.stats.TopicStats;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The broker: its topics, message ids, health, the queue scanner that times out in-flight messages and releases
+ * deferred ones, and the announcements of topics and channels to {@link TopologyListener}s.
+ */
+@Singleton
+public class Nsqd implements BrokerTopology {
+
+    private static final Logger LOG = Logger.getLogger(Nsqd.class);
+
+    private final NsqdOptions options;
+    private final Instance<TopologyListener> listeners;
+    private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+    private final AtomicLong nextId;
+    private final long startTime = System.currentTimeMillis() / 1000;
+    private final ExecutorService announcer = Executors.newSingleThreadExecutor(r -> daemon(r, "nsqd-announcer"));
+    private final ScheduledExecutorService scanner = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "nsqd-queue-scanner"));
+    private final Set<ClientConnection> producers = ConcurrentHashMap.newKeySet();
+    private BackendQueues backends = new BackendQueues();
+    private volatile String unhealthy;
+
+    @Inject
+    public Nsqd(NsqdOptions options, @Any Instance<TopologyListener> listeners) {
+        this.options = options;
+        this.listeners = listeners;
+        // Ids grow with time, so ids after a restart never repeat those of messages kept on disk.
+        this.nextId = new AtomicLong(System.currentTimeMillis() << 20);
+        long interval = Math.max(1, options.queueScanInterval.toMillis());
+        scanner.scheduleWithFixedDelay(this::scanQueues, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    NsqdOptions options() {
+        return options;
+    }
+
+    BackendQueues backends() {
+        return backends;
+    }
+
+    /** Replaces where overflow goes (the storage layer installs its disk queues here before traffic starts). */
+    public void useBackends(BackendQueues backends) {
+        this.backends = backends;
+    }
+
+    long newMessageId() {
+        return nextId.incrementAndGet();
+    }
+
+    Message newMessage(byte[] body) {
+        return new Message(newMessageId(), System.currentTimeMillis() * 1_000_000L, body);
+    }
+
+    LatencyWindow newLatencyWindow() {
+        return new LatencyWindow(options.e2eProcessingLatencyPercentiles, options.e2eProcessingLatencyWindowTime.toNanos());
+    }
+
+    /** Returns the topic, creating it when new. */
+    Topic getTopic(String name) {
+        Topic existing = topics.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        boolean[] created = {false};
+        Topic topic = topics.computeIfAbsent(name, n -> {
+            created[0] = true;
+            return new Topic(n, this);
+        });
+        if (created[0]) {
+            LOG.infof("TOPIC(%s): created", name);
+            announce(l -> l.topicCreated(name));
+        }
+        return topic;
+    }
+
+    Topic existingTopic(String name) {
+        return topics.get(name);
+    }
+
+    boolean deleteTopic(String name) {
+        Topic topic = topics.remove(name);
+        if (topic == null) {
+            return false;
+        }
+        topic.delete();
+        LOG.infof("TOPIC(%s): deleted", name);
+        announce(l -> l.topicDeleted(name));
+        return true;
+    }
+
+    List<Topic> topicsSorted() {
+        List<Topic> list = new ArrayList<>(topics.values());
+        list.sort(Comparator.comparing(t -> t.name));
+        return list;
+    }
+
+    void announceChannelCreated(String topic, String channel) {
+        announce(l -> l.channelCreated(topic, channel));
+    }
+
+    void announceChannelDeleted(String topic, String channel) {
+        announce(l -> l.channelDeleted(topic, channel));
+    }
+
+    void addProducer(ClientConnection client) {
+        producers.add(client);
+    }
+
+    void removeClient(ClientConnection client) {
+        producers.remove(client);
+    }
+
+    @Override
+    public Map<String, Set<String>> topicsAndChannels() {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (Topic t : topicsSorted()) {
+            Set<String> names = new LinkedHashSet<>();
+            t.channels().forEach(c -> names.add(c.name));
+            out.put(t.name, names);
+        }
+        return out;
+    }
+
+    @Override
+    public void ensureChannel(String topic, String channel) {
+        if (Names.isValidTopicName(topic) && Names.isValidChannelName(channel)) {
+            getTopic(topic).getChannel(channel);
+        }
+    }
+
+    // ---- health ----
+
+    void reportHealth(Exception e) {
+        String reason = "NOK - " + e.getMessage();
+        if (!reason.equals(unhealthy)) {
+            LOG.errorf("health: %s", reason);
+        }
+        unhealthy = reason;
+    }
+
+    void clearHealthIfRecovered() {
+        if (unhealthy != null) {
+            LOG.info("health: OK again");
+            unhealthy = null;
+        }
+    }
+
+    boolean isHealthy() {
+        return unhealthy == null;
+    }
+
+    String health() {
+        String u = unhealthy;
+        return u == null ? "OK" : u;
+    }
+
+    long startTime() {
+        return startTime;
+    }
+
+    // ---- stats ----
+
+    NsqdStats stats(String topicFilter, String channelFilter, boolean includeClients, boolean includeMem) {
+        List<TopicStats> topicStats = new ArrayList<>();
+        for (Topic t : topicsSorted()) {
+            if (topicFilter == null || topicFilter.equals(t.name)) {
+                topicStats.add(t.stats(channelFilter, includeClients));
+            }
+        }
+        List<ClientStats> producerStats = null;
+        if (includeClients && !producers.isEmpty()) {
+            producerStats = new ArrayList<>();
+            for (ClientConnection p : producers) {
+                producerStats.add(p.stats());
+            }
+        }
+        return new NsqdStats(NsqVersion.NSQ, health(), startTime, topicStats, includeMem ? memoryStats() : null,
+                producerStats);
+    }
+
+    static MemoryStats memoryStats() {
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long gcRuns = 0;
+        long gcMillis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcRuns += Math.max(0, gc.getCollectionCount());
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        long avgPauseUsec = gcRuns == 0 ? 0 : gcMillis * 1000 / gcRuns;
+        return new MemoryStats(0, heap.getCommitted() - heap.getUsed(), heap.getUsed(), 0, avgPauseUsec, avgPauseUsec,
+                avgPauseUsec, heap.getCommitted(), gcRuns);
+    }
+
+    // ---- lifecycle ----
+
+    /** Clean shutdown: persist what is held in memory through the backends, then stop the background work. */
+    public void shutdown() {
+        scanner.shutdownNow();
+        for (Topic t : topicsSorted()) {
+            try {
+                t.flush();
+            } catch (IOException e) {
+                LOG.errorf("topic %s: flush at shutdown failed: %s", t.name, e.getMessage());
+            }
+        }
+        announcer.shutdown();
+        try {
+            announcer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void scanQueues() {
+        long now = System.nanoTime();
+        for (Topic t : topics.values()) {
+            for (Channel c : t.channels()) {
+                try {
+                    c.scan(now);
+                } catch (IOException | RuntimeException e) {
+                    LOG.errorf("queue scan of %s:%s failed: %s", t.name, c.name, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void announce(java.util.function.Consumer<TopologyListener> event) {
+        if (listeners.isUnsatisfied()) {
+            return;
+        }
+        announcer.execute(() -> {
+            for (TopologyListener l : listeners) {
+                try {
+                    event.accept(l);
+                } catch (RuntimeException e) {
+                    LOG.warnf("topology listener %s failed: %s", l.getClass().getSimpleName(), e.getMessage());
+                }
+            }
+        });
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,90 @@
+package io.jnsq.broker;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/** Listens on {@code --tcp-address} for protocol V2 clients, one server instance per event loop. */
+@Singleton
+public class TcpServer {
+
+    private static final Logger LOG = Logger.getLogger(TcpServer.class);
+
+    private final Vertx vertx;
+    private final Nsqd nsqd;
+    private final NsqdOptions options;
+    private final AtomicInteger actualPort = new AtomicInteger(-1);
+    private String deploymentId;
+
+    @Inject
+    public TcpServer(Vertx vertx, Nsqd nsqd, NsqdOptions options) {
+        this.vertx = vertx;
+        this.nsqd = nsqd;
+        this.options = options;
+    }
+
+    void start(@Observes StartupEvent event) throws Exception {
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        deploymentId = vertx.deployVerticle(Listener::new, new DeploymentOptions().setInstances(instances))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        LOG.infof("TCP: listening on %s:%d", options.tcpHost(), actualPort.get());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        try {
+            if (deploymentId != null) {
+                vertx.undeploy(deploymentId).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            LOG.warnf("TCP: stopping the listener: %s", e.getMessage());
+        }
+        nsqd.shutdown();
+    }
+
+    /** The port clients connect to (useful when {@code --tcp-address} asked for port 0). */
+    public int port() {
+        return actualPort.get();
+    }
+
+    private final class Listener extends AbstractVerticle {
+        private NetServer server;
+
+        @Override
+        public void start(Promise<Void> started) {
+            NetServerOptions netOptions = new NetServerOptions()
+                    .setHost(options.tcpHost())
+                    .setPort(options.tcpPort())
+                    .setTcpNoDelay(true)
+                    .setReuseAddress(true);
+            server = vertx.createNetServer(netOptions).connectHandler(socket -> {
+                ClientConnection client = new ClientConnection(vertx, socket, context, nsqd);
+                ProtocolV2 protocol = new ProtocolV2(client, nsqd);
+                LOG.debugf("TCP: new client(%s)", client);
+                socket.handler(protocol::onData);
+                socket.closeHandler(v -> client.closed());
+                socket.exceptionHandler(e -> LOG.debugf("[%s] %s", client, e.getMessage()));
+                client.startHeartbeat();
+            });
+            server.listen().onSuccess(s -> {
+                actualPort.set(s.actualPort());
+                started.complete();
+            }).onFailure(started::fail);
+        }
+
+        @Override
+        public void stop(Promise<Void> stopped) {
+            server.close().onComplete(r -> stopped.complete());
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.jnsq.protocol.compress;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/** Raw deflate (RFC 1951, no zlib header), each write sync-flushed: what Go's compress/flate does for NSQ. */
+public final class DeflateCodec implements StreamCodec {
+
+    private final Deflater deflater;
+    private final Inflater inflater = new Inflater(true);
+    private final byte[] scratch = new byte[32 * 1024];
+
+    public DeflateCodec(int level) {
+        this.deflater = new Deflater(level, true);
+    }
+
+    @Override
+    public byte[] encode(byte[] plain) {
+        deflater.setInput(plain);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 2 + 64);
+        int n;
+        do {
+            n = deflater.deflate(scratch, 0, scratch.length, Deflater.SYNC_FLUSH);
+            out.write(scratch, 0, n);
+        } while (n == scratch.length || !deflater.needsInput());
+        return out.toByteArray();
+    }
+
+    @Override
+    public byte[] decode(byte[] compressed, int offset, int length) throws IOException {
+        inflater.setInput(compressed, offset, length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(length * 3 + 64);
+        try {
+            int n;
+            while ((n = inflater.inflate(scratch)) > 0) {
+                out.write(scratch, 0, n);
+            }
+        } catch (DataFormatException e) {
+            throw new IOException("invalid deflate stream: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+}

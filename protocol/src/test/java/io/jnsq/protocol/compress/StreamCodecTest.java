@@ -1,0 +1,58 @@
+package io.jnsq.protocol.compress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Random;
+import java.util.zip.Inflater;
+import org.junit.jupiter.api.Test;
+
+class StreamCodecTest {
+
+    @Test
+    void snappyRoundTripsWhenBytesArriveOneAtATime() throws Exception {
+        SnappyFramedCodec writer = new SnappyFramedCodec();
+        SnappyFramedCodec reader = new SnappyFramedCodec();
+        byte[] first = "PUB t\n".getBytes();
+        byte[] big = new byte[200_000];
+        new Random(1).nextBytes(big);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        wire.write(writer.encode(first));
+        wire.write(writer.encode(big));
+        byte[] bytes = wire.toByteArray();
+        assertThat(bytes[0]).isEqualTo((byte) 0xff);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        for (int i = 0; i < bytes.length; i += 7) {
+            got.write(reader.decode(bytes, i, Math.min(7, bytes.length - i)));
+        }
+        byte[] expected = new byte[first.length + big.length];
+        System.arraycopy(first, 0, expected, 0, first.length);
+        System.arraycopy(big, 0, expected, first.length, big.length);
+        assertThat(got.toByteArray()).isEqualTo(expected);
+    }
+
+    @Test
+    void snappyRejectsACorruptChecksum() {
+        byte[] bytes = new SnappyFramedCodec().encode("hello hello hello hello".getBytes());
+        bytes[14] ^= 0x55;
+        SnappyFramedCodec reader = new SnappyFramedCodec();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> reader.decode(bytes, 0, bytes.length))
+                .isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
+    void deflateOutputIsReadableAfterEachWriteBecauseItIsSyncFlushed() throws Exception {
+        DeflateCodec writer = new DeflateCodec(6);
+        Inflater plainInflater = new Inflater(true);
+        byte[] part = writer.encode("OK frame one".getBytes());
+        plainInflater.setInput(part);
+        byte[] out = new byte[100];
+        int n = plainInflater.inflate(out);
+        assertThat(new String(out, 0, n)).isEqualTo("OK frame one");
+
+        DeflateCodec reader = new DeflateCodec(6);
+        byte[] second = writer.encode("and two".getBytes());
+        assertThat(new String(reader.decode(part, 0, part.length))).isEqualTo("OK frame one");
+        assertThat(new String(reader.decode(second, 0, second.length))).isEqualTo("and two");
+    }
+}
