@@ -18,6 +18,10 @@ public class NsqdMain {
         System.setProperty("quarkus.http.port", Integer.toString(options.httpPort()));
         System.setProperty("quarkus.log.level", quarkusLevel(options.logLevel));
         NsqdOptionsProducer.set(options);
+        // nsqd exits 0 after a clean shutdown on SIGTERM/SIGINT; the JVM's default would report 143/130
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> Quarkus.asyncExit(0));
+        }
         Quarkus.run(args);
     }
 

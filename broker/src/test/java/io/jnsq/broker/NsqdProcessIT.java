@@ -1,0 +1,106 @@
+package io.jnsq.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bin/nsqd as users run it: a real process with NSQ's flags. Needs the module packaged (runs in verify). */
+class NsqdProcessIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+
+    @TempDir
+    Path data;
+
+    private static ProcessBuilder nsqd(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ROOT.resolve("bin/nsqd").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("JNSQ_NO_BUILD", "1");
+        return pb;
+    }
+
+    private static String run(Process p) throws Exception {
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
+    void versionPrintsNsqStyleLineAndExitsZero() throws Exception {
+        Process p = nsqd("--version").start();
+        assertThat(run(p)).startsWith("nsqd v1.3.0 (built w/jnsq ");
+        assertThat(p.exitValue()).isZero();
+    }
+
+    @Test
+    void unknownFlagExitsTwoWithAClearMessage() throws Exception {
+        Process p = nsqd("--no-such-flag=1").start();
+        String out = run(p);
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(out).contains("nsqd: Unknown option: '--no-such-flag=1'").doesNotContain("Exception");
+    }
+
+    @Test
+    void badDurationExitsTwo() throws Exception {
+        Process p = nsqd("-msg-timeout=soon").start();
+        String out = run(p);
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(out).contains("invalid duration \"soon\"");
+    }
+
+    @Test
+    void servesWithGoStyleFlagsAndStopsCleanlyOnSigterm() throws Exception {
+        int tcp = freePort();
+        int http = freePort();
+        Process p = nsqd("-tcp-address=127.0.0.1:" + tcp, "--http-address", "127.0.0.1:" + http,
+                "--data-path=" + data, "--mem-queue-size=5").start();
+        try {
+            HttpClient client = HttpClient.newHttpClient();
+            URI ping = URI.create("http://127.0.0.1:" + http + "/ping");
+            long deadline = System.currentTimeMillis() + 60_000;
+            boolean up = false;
+            while (!up && System.currentTimeMillis() < deadline) {
+                try {
+                    up = client.send(HttpRequest.newBuilder(ping).build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode() == 200;
+                } catch (IOException e) {
+                    Thread.sleep(200);
+                }
+            }
+            assertThat(up).as("nsqd answered /ping").isTrue();
+            HttpResponse<String> pub = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + http + "/pub?topic=proc")).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(pub.body()).isEqualTo("OK");
+            try (V2Client c = V2Client.connect(tcp)) {
+                c.publish("proc", "over tcp");
+            }
+            p.toHandle().destroy(); // SIGTERM
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
