@@ -144,6 +144,12 @@ final class ProtocolV2 {
         if (end > pos && buf[end - 1] == '\r') {
             end--;
         }
+        if (end - pos == 4 + MessageId.SIZE && buf[pos] == 'F' && buf[pos + 1] == 'I' && buf[pos + 2] == 'N'
+                && buf[pos + 3] == ' ' && client.state != ClientConnection.STATE_INIT) {
+            // the consumer hot path: FIN <16-byte id>, without building strings
+            fin(buf, pos + 4);
+            return nl + 1 - pos;
+        }
         String[] params = new String(buf, pos, end - pos, StandardCharsets.UTF_8).split(" ", -1);
         int lineLen = nl + 1 - pos;
         int bodyAt = nl + 1;
@@ -497,6 +503,17 @@ final class ProtocolV2 {
         String failure = client.channel.finish(client, id);
         if (failure != null) {
             throw err("E_FIN_FAILED", "FIN " + params[1] + " failed " + failure);
+        }
+    }
+
+    private void fin(byte[] buf, int idAt) {
+        long id = Message.parseId(java.util.Arrays.copyOfRange(buf, idAt, idAt + MessageId.SIZE));
+        String failure = client.channel.finish(client, id);
+        if (failure != null) {
+            String text = "E_FIN_FAILED FIN " + new String(buf, idAt, MessageId.SIZE, StandardCharsets.ISO_8859_1)
+                    + " failed " + failure;
+            LOG.infof("[%s] %s", client, text);
+            client.sendError(text);
         }
     }
 
