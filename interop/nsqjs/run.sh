@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the nsqjs interop checks (interop.js) against a real bin/nsqd on free ports. Exits non-zero on any failure.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+tcp=$(free_port)
+http=$(free_port)
+data=$(mktemp -d)
+log="$data/nsqd.log"
+
+(cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+
+"$root/bin/nsqd" --tcp-address=127.0.0.1:"$tcp" --http-address=127.0.0.1:"$http" --data-path="$data" >"$log" 2>&1 &
+pid=$!
+cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"; }
+trap cleanup EXIT
+
+for _ in $(seq 1 240); do
+  curl -fsS "http://127.0.0.1:$http/ping" >/dev/null 2>&1 && break
+  kill -0 "$pid" 2>/dev/null || { echo "nsqd exited:"; cat "$log"; exit 1; }
+  sleep 0.5
+done
+
+if ! node "$here/interop.js" 127.0.0.1 "$tcp"; then
+  echo "--- nsqd log ---"
+  tail -50 "$log"
+  exit 1
+fi
