@@ -1,0 +1,552 @@
+package io.jnsq.broker.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * A FIFO of messages on disk in go-diskqueue's format, so nsqd's data directory layout is kept: records
+ * {@code [4-byte big-endian size][data]} appended to segment files {@code <name>.diskqueue.NNNNNN.dat} that roll at
+ * {@code maxBytesPerFile}, and {@code <name>.diskqueue.meta.dat} holding depth and the read and write positions.
+ * Data is fsynced and the metadata rewritten (atomically) every {@code syncEvery} writes, on {@link #sync()}, and on
+ * close. Fully read segments are deleted. A bad record (impossible size, short segment) makes the reader skip to the
+ * next segment; the skipped file is kept as {@code .bad} and the fault reported through {@link #lastError()}.
+ */
+public final class DiskQueue implements BackendQueue {
+
+    private static final Logger LOG = Logger.getLogger(DiskQueue.class);
+    private static final int BUFFER = 256 * 1024;
+
+    private final String name;
+    private final Path dir;
+    private final long maxBytesPerFile;
+    private final int minMsgSize;
+    private final int maxMsgSize;
+    private final long syncEvery;
+
+    private long depth;
+    private long readFileNum;
+    private long readPos;
+    private long writeFileNum;
+    private long writePos;
+    /** Read position made durable in the metadata; may lag {@link #readPos} (see {@link #holdReads}). */
+    private long committedReadFileNum;
+    private long committedReadPos;
+    private long committedDepthDelta;
+    private boolean holdReads;
+
+    private FileChannel writer;
+    private final ByteBuffer writeBuf = ByteBuffer.allocateDirect(BUFFER);
+    private FileChannel reader;
+    private final ByteBuffer readBuf = ByteBuffer.allocateDirect(BUFFER);
+    /** File offset of the read buffer's first byte. */
+    private long bufStart;
+    private long unsynced;
+    private boolean dirty;
+    private volatile String lastError;
+    private boolean closed;
+
+    public DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery)
+            throws IOException {
+        this.name = name;
+        this.dir = dir;
+        this.maxBytesPerFile = maxBytesPerFile;
+        this.minMsgSize = minMsgSize;
+        this.maxMsgSize = maxMsgSize;
+        this.syncEvery = Math.max(1, syncEvery);
+        Files.createDirectories(dir);
+        readMetadata();
+        readBuf.limit(0);
+    }
+
+    /**
+     * While set, the read position written to the metadata stays where it was: after a crash, messages read since
+     * are read again (at least once) instead of being lost with a consumer that had not finished them.
+     */
+    public synchronized void holdReads(boolean hold) {
+        this.holdReads = hold;
+        if (!hold) {
+            committedReadFileNum = readFileNum;
+            committedReadPos = readPos;
+            committedDepthDelta = 0;
+        }
+    }
+
+    @Override
+    public synchronized void put(byte[] data) throws IOException {
+        if (closed) {
+            throw new IOException("queue closed");
+        }
+        if (data.length < minMsgSize || data.length > maxMsgSize) {
+            throw new IOException("invalid message write size (" + data.length + ") minMsgSize=" + minMsgSize
+                    + " maxMsgSize=" + maxMsgSize);
+        }
+        try {
+            if (writer == null) {
+                writer = FileChannel.open(segment(writeFileNum), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                writer.position(writePos);
+            }
+            int need = 4 + data.length;
+            if (writeBuf.remaining() < need) {
+                flushWriteBuffer();
+            }
+            if (need > writeBuf.capacity()) {
+                ByteBuffer big = ByteBuffer.allocate(need).putInt(data.length).put(data).flip();
+                while (big.hasRemaining()) {
+                    writer.write(big);
+                }
+            } else {
+                writeBuf.putInt(data.length).put(data);
+            }
+            writePos += need;
+            depth++;
+            dirty = true;
+            if (writePos >= maxBytesPerFile) {
+                flushWriteBuffer();
+                writer.force(false);
+                writer.close();
+                writer = null;
+                writeFileNum++;
+                writePos = 0;
+                writeMetadata();
+            }
+            if (++unsynced >= syncEvery) {
+                sync();
+            }
+            lastError = null;
+        } catch (IOException e) {
+            lastError = "write to " + name + " failed: " + e.getMessage();
+            // forget the partial record: the next write starts a fresh segment
+            writeBuf.clear();
+            if (writer != null) {
+                try {
+                    writer.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+                writer = null;
+            }
+            writeFileNum++;
+            writePos = 0;
+            depth = countRecoverableDepth();
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized byte[] poll() throws IOException {
+        // each pass either returns a record or moves past a segment, so this ends
+        for (long passes = writeFileNum - readFileNum + 2; depth > 0 && passes > 0; passes--) {
+            if (readFileNum == writeFileNum) {
+                if (readPos >= writePos) {
+                    break;
+                }
+                flushWriteBuffer(); // the record may still be in our own write buffer
+            }
+            byte[] record = readRecord();
+            if (record != null) {
+                depth--;
+                if (holdReads) {
+                    committedDepthDelta++;
+                }
+                dirty = true;
+                return record;
+            }
+        }
+        if (depth > 0 && readFileNum == writeFileNum && readPos >= writePos) {
+            LOG.warnf("%s: depth said %d but nothing is left to read; corrected", name, depth);
+            depth = 0;
+        }
+        return null;
+    }
+
+    @Override
+    public synchronized long depth() {
+        return depth;
+    }
+
+    @Override
+    public synchronized void empty() throws IOException {
+        closeFiles();
+        deleteSegments(readFileNum, writeFileNum);
+        readFileNum = writeFileNum + 1;
+        writeFileNum = readFileNum;
+        readPos = 0;
+        writePos = 0;
+        depth = 0;
+        committedReadFileNum = readFileNum;
+        committedReadPos = 0;
+        committedDepthDelta = 0;
+        writeMetadata();
+    }
+
+    @Override
+    public synchronized void delete() throws IOException {
+        closeFiles();
+        closed = true;
+        deleteSegments(Math.min(readFileNum, committedReadFileNum), writeFileNum);
+        Files.deleteIfExists(meta());
+    }
+
+    @Override
+    public synchronized void sync() throws IOException {
+        if (closed || !dirty) {
+            return;
+        }
+        flushWriteBuffer();
+        if (writer != null) {
+            writer.force(false);
+        }
+        writeMetadata();
+        unsynced = 0;
+        dirty = false;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        holdReads(false);
+        dirty = true;
+        sync();
+        closeFiles();
+        closed = true;
+    }
+
+    /** The last fault (a failed write or a skipped bad segment), or null when all is well. */
+    public String lastError() {
+        return lastError;
+    }
+
+    // ---- reading ----
+
+    private byte[] readRecord() throws IOException {
+        if (reader == null) {
+            Path seg = segment(readFileNum);
+            if (!Files.exists(seg)) {
+                skipToNextSegment("missing segment " + seg.getFileName());
+                return null;
+            }
+            reader = FileChannel.open(seg, StandardOpenOption.READ);
+            readBuf.clear().limit(0);
+            bufStart = readPos;
+        }
+        if (!ensureReadable(4)) {
+            return endOfSegment();
+        }
+        int size = readBuf.getInt();
+        if (size < minMsgSize || size > maxMsgSize) {
+            badSegment("invalid message read size (" + size + ")");
+            return null;
+        }
+        byte[] data = new byte[size];
+        if (size <= readBuf.capacity()) {
+            if (!ensureReadable(size)) {
+                badSegment("truncated record of " + size + " bytes");
+                return null;
+            }
+            readBuf.get(data);
+        } else {
+            // larger than our buffer: read it straight from the file
+            ByteBuffer big = ByteBuffer.wrap(data);
+            int have = readBuf.remaining();
+            big.put(readBuf);
+            long at = readPos + 4 + have;
+            while (big.hasRemaining()) {
+                int n = reader.read(big, at);
+                if (n <= 0) {
+                    badSegment("truncated record of " + size + " bytes");
+                    return null;
+                }
+                at += n;
+            }
+            readBuf.clear().limit(0);
+            bufStart = readPos + 4 + size;
+        }
+        readPos += 4 + size;
+        if (readFileNum < writeFileNum && readPos >= maxBytesPerFile) {
+            nextSegment();
+        }
+        return data;
+    }
+
+    /** The segment ended before its rolled size: fine for the current write file, a fault for an older one. */
+    private byte[] endOfSegment() throws IOException {
+        if (readFileNum < writeFileNum) {
+            nextSegment();
+        }
+        return null;
+    }
+
+    /** Makes {@code n} bytes available in the read buffer, whose position always maps to file offset bufStart+position. */
+    private boolean ensureReadable(int n) throws IOException {
+        if (readBuf.remaining() >= n) {
+            return true;
+        }
+        bufStart += readBuf.position();
+        readBuf.compact();
+        // in the segment being written, bytes past writePos are not ours yet (or are a crash's leftovers)
+        if (readFileNum == writeFileNum) {
+            long room = writePos - bufStart;
+            readBuf.limit((int) Math.max(readBuf.position(), Math.min(readBuf.capacity(), room)));
+        }
+        while (readBuf.position() < n && readBuf.hasRemaining()) {
+            int read = reader.read(readBuf, bufStart + readBuf.position());
+            if (read <= 0) {
+                break;
+            }
+        }
+        readBuf.flip();
+        return readBuf.remaining() >= n;
+    }
+
+    private void nextSegment() throws IOException {
+        long done = readFileNum;
+        closeReader();
+        readFileNum++;
+        readPos = 0;
+        if (!holdReads) {
+            Files.deleteIfExists(segment(done));
+        }
+    }
+
+    private void badSegment(String why) throws IOException {
+        Path bad = segment(readFileNum);
+        lastError = name + ": " + why + " in " + bad.getFileName() + "; skipped the rest of the segment";
+        LOG.error(lastError);
+        closeReader();
+        try {
+            Files.move(bad, bad.resolveSibling(bad.getFileName() + ".bad"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warnf("%s: could not rename %s: %s", name, bad.getFileName(), e.getMessage());
+        }
+        if (readFileNum == writeFileNum) {
+            // the segment being written is bad: start writing a new one
+            if (writer != null) {
+                writer.close();
+                writer = null;
+            }
+            writeBuf.clear();
+            writeFileNum++;
+            writePos = 0;
+        }
+        readFileNum++;
+        readPos = 0;
+        depth = countRecoverableDepth();
+        dirty = true;
+    }
+
+    private void skipToNextSegment(String why) {
+        lastError = name + ": " + why + "; skipped";
+        LOG.error(lastError);
+        readFileNum++;
+        readPos = 0;
+        depth = countRecoverableDepth();
+    }
+
+    private void closeReader() throws IOException {
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+        readBuf.clear().limit(0);
+    }
+
+    // ---- writing ----
+
+    private void flushWriteBuffer() throws IOException {
+        if (writeBuf.position() == 0 || writer == null) {
+            return;
+        }
+        writeBuf.flip();
+        while (writeBuf.hasRemaining()) {
+            writer.write(writeBuf);
+        }
+        writeBuf.clear();
+    }
+
+    private void closeFiles() throws IOException {
+        flushWriteBuffer();
+        if (writer != null) {
+            writer.close();
+            writer = null;
+        }
+        closeReader();
+    }
+
+    // ---- metadata ----
+
+    private Path segment(long num) {
+        return dir.resolve(String.format("%s.diskqueue.%06d.dat", name, num));
+    }
+
+    private Path meta() {
+        return dir.resolve(name + ".diskqueue.meta.dat");
+    }
+
+    private void writeMetadata() throws IOException {
+        long rf = holdReads ? committedReadFileNum : readFileNum;
+        long rp = holdReads ? committedReadPos : readPos;
+        long d = holdReads ? depth + committedDepthDelta : depth;
+        String text = d + "\n" + rf + "," + rp + "\n" + writeFileNum + "," + writePos + "\n";
+        Path tmp = dir.resolve(name + ".diskqueue.meta.dat.tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, meta(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, meta(), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private void readMetadata() throws IOException {
+        Path meta = meta();
+        if (!Files.exists(meta)) {
+            recoverFromSegments(null);
+            return;
+        }
+        try {
+            List<String> lines = Files.readAllLines(meta, StandardCharsets.US_ASCII);
+            depth = Long.parseLong(lines.get(0).trim());
+            String[] r = lines.get(1).trim().split(",");
+            String[] w = lines.get(2).trim().split(",");
+            readFileNum = Long.parseLong(r[0]);
+            readPos = Long.parseLong(r[1]);
+            writeFileNum = Long.parseLong(w[0]);
+            writePos = Long.parseLong(w[1]);
+            // what the metadata calls the end may be behind what was written after the last sync: keep it all
+            long actualEnd = Files.exists(segment(writeFileNum)) ? Files.size(segment(writeFileNum)) : 0;
+            if (actualEnd > writePos) {
+                writePos = validEnd(segment(writeFileNum), writePos);
+            }
+            long later = highestSegment();
+            if (later > writeFileNum) {
+                writeFileNum = later;
+                writePos = validEnd(segment(later), 0);
+            }
+            depth = countRecoverableDepth();
+        } catch (RuntimeException e) {
+            recoverFromSegments("unreadable metadata " + meta.getFileName() + " (" + e.getMessage() + ")");
+        }
+        committedReadFileNum = readFileNum;
+        committedReadPos = readPos;
+    }
+
+    /** Without usable metadata, rebuild positions from the segment files themselves. */
+    private void recoverFromSegments(String why) throws IOException {
+        List<Long> nums = segmentNumbers();
+        if (why != null) {
+            lastError = name + ": " + why + "; rebuilt from " + nums.size() + " segment(s)";
+            LOG.error(lastError);
+        }
+        if (nums.isEmpty()) {
+            readFileNum = writeFileNum = 0;
+            readPos = writePos = 0;
+            depth = 0;
+        } else {
+            readFileNum = nums.get(0);
+            readPos = 0;
+            writeFileNum = nums.get(nums.size() - 1);
+            writePos = validEnd(segment(writeFileNum), 0);
+            depth = countRecoverableDepth();
+        }
+        committedReadFileNum = readFileNum;
+        committedReadPos = readPos;
+    }
+
+    /** The end of the last whole record at or after {@code from} (a crash can leave half a record). */
+    private long validEnd(Path seg, long from) throws IOException {
+        long size = Files.size(seg);
+        long pos = from;
+        try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.READ)) {
+            ByteBuffer len = ByteBuffer.allocate(4);
+            while (pos + 4 <= size) {
+                len.clear();
+                ch.read(len, pos);
+                int n = len.flip().getInt();
+                if (n < minMsgSize || n > maxMsgSize || pos + 4 + n > size) {
+                    break;
+                }
+                pos += 4 + n;
+            }
+        }
+        if (pos < size) {
+            LOG.warnf("%s: %d trailing byte(s) of an unfinished write in %s ignored", name, size - pos, seg.getFileName());
+        }
+        return pos;
+    }
+
+    /** Counts the whole records between the read and the write positions. */
+    private long countRecoverableDepth() {
+        long count = 0;
+        try {
+            for (long f = readFileNum; f <= writeFileNum; f++) {
+                Path seg = segment(f);
+                if (!Files.exists(seg)) {
+                    continue;
+                }
+                long start = f == readFileNum ? readPos : 0;
+                long end = f == writeFileNum ? writePos : Files.size(seg);
+                try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.READ)) {
+                    ByteBuffer len = ByteBuffer.allocate(4);
+                    long pos = start;
+                    while (pos + 4 <= end) {
+                        len.clear();
+                        ch.read(len, pos);
+                        int n = len.flip().getInt();
+                        if (n < minMsgSize || n > maxMsgSize || pos + 4 + n > end) {
+                            break;
+                        }
+                        pos += 4 + n;
+                        count++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warnf("%s: counting stored messages: %s", name, e.getMessage());
+        }
+        return count;
+    }
+
+    private List<Long> segmentNumbers() throws IOException {
+        List<Long> nums = new ArrayList<>();
+        String prefix = name + ".diskqueue.";
+        try (var stream = Files.list(dir)) {
+            stream.map(p -> p.getFileName().toString())
+                    .filter(f -> f.startsWith(prefix) && f.endsWith(".dat") && !f.endsWith("meta.dat"))
+                    .forEach(f -> {
+                        try {
+                            nums.add(Long.parseLong(f.substring(prefix.length(), f.length() - 4)));
+                        } catch (NumberFormatException ignored) {
+                            // not one of ours
+                        }
+                    });
+        }
+        nums.sort(Long::compare);
+        return nums;
+    }
+
+    private long highestSegment() throws IOException {
+        List<Long> nums = segmentNumbers();
+        return nums.isEmpty() ? -1 : nums.get(nums.size() - 1);
+    }
+
+    private void deleteSegments(long from, long to) throws IOException {
+        for (long f = from; f <= to; f++) {
+            Files.deleteIfExists(segment(f));
+        }
+    }
+}
