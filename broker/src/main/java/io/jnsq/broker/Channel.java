@@ -49,7 +49,7 @@ final class Channel {
         this.name = name;
         this.ephemeral = Names.isEphemeral(name);
         this.nsqd = nsqd;
-        this.memQueueSize = nsqd.options().memQueueSize;
+        this.memQueueSize = nsqd.memQueueSize();
         this.backend = nsqd.backends().open(topic.name + ":" + name, ephemeral);
         this.e2e = nsqd.newLatencyWindow();
     }
@@ -85,6 +85,9 @@ final class Channel {
             } else {
                 enqueue(m);
             }
+        }
+        if (nsqd.durable()) {
+            backend.sync(); // one fsync for the whole batch, before the publisher hears OK
         }
         dispatch();
     }
@@ -181,13 +184,19 @@ final class Channel {
         }
     }
 
-    synchronized void pause() {
-        paused = true;
+    void pause() {
+        synchronized (this) {
+            paused = true;
+        }
+        nsqd.persistMetadataSoon();
     }
 
-    synchronized void unpause() {
-        paused = false;
-        dispatch();
+    void unpause() {
+        synchronized (this) {
+            paused = false;
+            dispatch();
+        }
+        nsqd.persistMetadataSoon();
     }
 
     synchronized boolean isPaused() {
@@ -303,6 +312,9 @@ final class Channel {
 
     /** Hands ready messages to consumers with spare RDY, round robin, until one side runs out. */
     private void dispatch() {
+        if (nsqd.durable()) {
+            backend.holdReads(!inFlight.isEmpty() || !deferred.isEmpty());
+        }
         if (paused || clients.isEmpty()) {
             return;
         }
@@ -328,6 +340,9 @@ final class Channel {
                 client.inFlightCount++;
                 client.messageCount++;
                 client.send(m);
+            }
+            if (nsqd.durable()) {
+                backend.holdReads(!inFlight.isEmpty() || !deferred.isEmpty());
             }
         } catch (IOException e) {
             LOG.errorf("channel %s:%s: cannot read its disk queue: %s", topic.name, name, e.getMessage());

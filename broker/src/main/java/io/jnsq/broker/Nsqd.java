@@ -1,6 +1,8 @@
 package io.jnsq.broker;
 
 import io.jnsq.broker.storage.BackendQueues;
+import io.jnsq.broker.storage.MetadataFile;
+import java.nio.file.Path;
 import io.jnsq.cli.NsqVersion;
 import io.jnsq.protocol.Names;
 import io.jnsq.protocol.stats.ClientStats;
@@ -47,7 +49,8 @@ public class Nsqd implements BrokerTopology {
     private final ExecutorService announcer = Executors.newSingleThreadExecutor(r -> daemon(r, "nsqd-announcer"));
     private final ScheduledExecutorService scanner = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "nsqd-queue-scanner"));
     private final Set<ClientConnection> producers = ConcurrentHashMap.newKeySet();
-    private BackendQueues backends = new BackendQueues();
+    private final BackendQueues backends;
+    private final MetadataFile metadata;
     private volatile String unhealthy;
 
     @Inject
@@ -56,6 +59,10 @@ public class Nsqd implements BrokerTopology {
         this.listeners = listeners;
         // Ids grow with time, so ids after a restart never repeat those of messages kept on disk.
         this.nextId = new AtomicLong(System.currentTimeMillis() << 20);
+        Path dataPath = Path.of(options.dataPath.isEmpty() ? "." : options.dataPath).toAbsolutePath();
+        this.backends = new BackendQueues(dataPath, options.maxBytesPerFile, (int) options.maxMsgSize,
+                options.syncEvery, options.syncTimeout.toMillis());
+        this.metadata = new MetadataFile(dataPath);
         long interval = Math.max(1, options.queueScanInterval.toMillis());
         scanner.scheduleWithFixedDelay(this::scanQueues, interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -68,9 +75,69 @@ public class Nsqd implements BrokerTopology {
         return backends;
     }
 
-    /** Replaces where overflow goes (the storage layer installs its disk queues here before traffic starts). */
-    public void useBackends(BackendQueues backends) {
-        this.backends = backends;
+    /** Whether publishes are acknowledged only after an fsync ({@code --sync-every=1}). */
+    boolean durable() {
+        return backends.durable();
+    }
+
+    /** The memory bound of each topic and channel queue: none in durable mode, where everything goes to disk. */
+    long memQueueSize() {
+        return durable() ? 0 : options.memQueueSize;
+    }
+
+    /** Recreates the topics and channels (and their pause state) saved in nsqd.dat; their queues reopen from disk. */
+    public void restore() {
+        int topics = 0;
+        for (MetadataFile.TopicMetadata t : metadata.load()) {
+            if (!Names.isValidTopicName(t.name())) {
+                LOG.warnf("nsqd.dat: skipping invalid topic name %s", t.name());
+                continue;
+            }
+            Topic topic = getTopic(t.name());
+            if (t.paused()) {
+                topic.pause();
+            }
+            for (MetadataFile.ChannelMetadata c : t.channels() == null ? List.<MetadataFile.ChannelMetadata>of() : t.channels()) {
+                if (Names.isValidChannelName(c.name())) {
+                    Channel channel = topic.getChannel(c.name());
+                    if (c.paused()) {
+                        channel.pause();
+                    }
+                }
+            }
+            topics++;
+        }
+        if (topics > 0) {
+            LOG.infof("restored %d topic(s) from %s", topics, options.dataPath.isEmpty() ? "." : options.dataPath);
+        }
+    }
+
+    /** Saves the topics and channels to nsqd.dat soon (on the announcer thread, after earlier changes). */
+    void persistMetadataSoon() {
+        if (!announcer.isShutdown()) {
+            announcer.execute(this::persistMetadata);
+        }
+    }
+
+    private synchronized void persistMetadata() {
+        List<MetadataFile.TopicMetadata> list = new ArrayList<>();
+        for (Topic t : topicsSorted()) {
+            if (t.ephemeral) {
+                continue;
+            }
+            List<MetadataFile.ChannelMetadata> channels = new ArrayList<>();
+            for (Channel c : t.channels()) {
+                if (!c.ephemeral) {
+                    channels.add(new MetadataFile.ChannelMetadata(c.name, c.isPaused()));
+                }
+            }
+            list.add(new MetadataFile.TopicMetadata(channels, t.name, t.isPaused()));
+        }
+        try {
+            metadata.save(list, NsqVersion.NSQ);
+        } catch (IOException e) {
+            LOG.errorf("failed to persist metadata: %s", e.getMessage());
+        }
     }
 
     long newMessageId() {
@@ -99,6 +166,7 @@ public class Nsqd implements BrokerTopology {
         if (created[0]) {
             LOG.infof("TOPIC(%s): created", name);
             announce(l -> l.topicCreated(name));
+            persistMetadataSoon();
         }
         return topic;
     }
@@ -115,6 +183,7 @@ public class Nsqd implements BrokerTopology {
         topic.delete();
         LOG.infof("TOPIC(%s): deleted", name);
         announce(l -> l.topicDeleted(name));
+        persistMetadataSoon();
         return true;
     }
 
@@ -126,10 +195,12 @@ public class Nsqd implements BrokerTopology {
 
     void announceChannelCreated(String topic, String channel) {
         announce(l -> l.channelCreated(topic, channel));
+        persistMetadataSoon();
     }
 
     void announceChannelDeleted(String topic, String channel) {
         announce(l -> l.channelDeleted(topic, channel));
+        persistMetadataSoon();
     }
 
     void addProducer(ClientConnection client) {
@@ -226,6 +297,7 @@ public class Nsqd implements BrokerTopology {
     /** Clean shutdown: persist what is held in memory through the backends, then stop the background work. */
     public void shutdown() {
         scanner.shutdownNow();
+        long start = System.nanoTime();
         for (Topic t : topicsSorted()) {
             try {
                 t.flush();
@@ -233,6 +305,9 @@ public class Nsqd implements BrokerTopology {
                 LOG.errorf("topic %s: flush at shutdown failed: %s", t.name, e.getMessage());
             }
         }
+        persistMetadata();
+        backends.close();
+        LOG.infof("flushed topics and channels to disk in %d ms", (System.nanoTime() - start) / 1_000_000);
         announcer.shutdown();
         try {
             announcer.awaitTermination(2, TimeUnit.SECONDS);

@@ -35,6 +35,7 @@ public class TcpServer {
     }
 
     void start(@Observes StartupEvent event) throws Exception {
+        nsqd.restore();
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         deploymentId = vertx.deployVerticle(Listener::new, new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

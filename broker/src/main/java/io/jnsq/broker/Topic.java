@@ -38,7 +38,7 @@ final class Topic {
         this.name = name;
         this.ephemeral = Names.isEphemeral(name);
         this.nsqd = nsqd;
-        this.memQueueSize = nsqd.options().memQueueSize;
+        this.memQueueSize = nsqd.memQueueSize();
         this.backend = nsqd.backends().open(name, ephemeral);
         this.e2e = nsqd.newLatencyWindow();
     }
@@ -68,6 +68,9 @@ final class Topic {
             if (holding) {
                 for (Message m : batch) {
                     hold(m);
+                }
+                if (nsqd.durable()) {
+                    backend.sync();
                 }
             } else {
                 fanOut(batch);
@@ -130,13 +133,19 @@ final class Topic {
         return true;
     }
 
-    synchronized void pause() {
-        paused = true;
+    void pause() {
+        synchronized (this) {
+            paused = true;
+        }
+        nsqd.persistMetadataSoon();
     }
 
-    synchronized void unpause() {
-        paused = false;
-        drainHeld();
+    void unpause() {
+        synchronized (this) {
+            paused = false;
+            drainHeld();
+        }
+        nsqd.persistMetadataSoon();
     }
 
     synchronized boolean isPaused() {

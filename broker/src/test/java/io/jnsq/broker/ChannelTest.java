@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Topic and channel semantics as consumers see them over TCP. The test broker runs with --msg-timeout=2s and
- * --mem-queue-size=100 (application.properties, %test profile).
+ * --mem-queue-size=100 ({@link TempDataPath}).
  */
 @QuarkusTest
+@io.quarkus.test.common.QuarkusTestResource(TempDataPath.class)
 class ChannelTest {
 
     @Inject
@@ -232,17 +233,29 @@ class ChannelTest {
     }
 
     @Test
-    void publishBeyondTheMemoryBoundIsRefusedNotDropped() throws Exception {
-        // no disk queue in the test profile: the 101st message has nowhere to go
+    void messagesBeyondTheMemoryBoundSpillToDiskAndComeBackInOrder() throws Exception {
+        // --mem-queue-size=100 in the test broker: 150 messages put 50 on disk
+        Channel ch = nsqd.getTopic("spill").getChannel("ch");
         try (V2Client p = V2Client.connect(tcp.port())) {
-            for (int i = 0; i < 100; i++) {
-                p.publish("bounded", "m" + i);
+            List<String> batch = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                batch.add("m" + i);
             }
-            p.command("PUB bounded", "overflow".getBytes());
-            Frame f = p.read();
-            assertThat(f.text()).isEqualTo("E_PUB_FAILED PUB failed queue full");
+            p.command("MPUB spill", V2Client.mpubBody(batch));
+            assertThat(p.read().text()).isEqualTo("OK");
         }
-        assertThat(nsqd.existingTopic("bounded").stats(null, false).messageCount()).isEqualTo(100);
+        var stats = ch.stats(false);
+        assertThat(stats.depth()).isEqualTo(150);
+        assertThat(stats.backendDepth()).isEqualTo(50);
+        try (V2Client c = consumer("spill", "ch")) {
+            c.command("RDY 200");
+            for (int i = 0; i < 150; i++) {
+                Message m = c.readMessage();
+                assertThat(new String(m.body())).isEqualTo("m" + i);
+                c.command("FIN " + m.idString());
+            }
+        }
+        assertThat(ch.depth()).isZero();
     }
 
     @Test

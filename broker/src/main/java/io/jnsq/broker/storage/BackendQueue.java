@@ -16,6 +16,13 @@ public interface BackendQueue extends Closeable {
         return true;
     }
 
+    /**
+     * Durable mode: while messages read from here are still unfinished, keep the persisted read position where it
+     * was, so a crash re-delivers them instead of losing them.
+     */
+    default void holdReads(boolean hold) {
+    }
+
     /** Takes the oldest message, or returns {@code null} when the queue is empty. */
     byte[] poll() throws java.io.IOException;
 

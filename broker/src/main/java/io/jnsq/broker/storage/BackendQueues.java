@@ -1,16 +1,157 @@
 package io.jnsq.broker.storage;
 
-/**
- * Opens the backend queue behind each topic and channel. The one place that decides where overflow goes:
- * ephemeral queues discard it, the others use {@link #open}'s durable store (none yet: refuse).
- */
-public class BackendQueues {
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
-    /** {@code name} is {@code topic} or {@code topic:channel}. */
+/**
+ * Opens the backend queue behind each topic and channel: ephemeral ones discard what does not fit in memory (as in
+ * nsqd); the others spill to a {@link DiskQueue} in the data path. Runs the periodic sync ({@code --sync-timeout}).
+ * In durable mode ({@code --sync-every=1}) queues are synced by the broker once per publish batch instead.
+ */
+public class BackendQueues implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(BackendQueues.class);
+
+    private final Path dataPath;
+    private final long maxBytesPerFile;
+    private final int maxMsgSize;
+    private final long syncEvery;
+    private final boolean durable;
+    private final Set<DiskQueue> open = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService syncer;
+
+    /** No disk: what does not fit in memory is refused. */
+    public BackendQueues() {
+        this.dataPath = null;
+        this.maxBytesPerFile = 0;
+        this.maxMsgSize = 0;
+        this.syncEvery = 0;
+        this.durable = false;
+        this.syncer = null;
+    }
+
+    public BackendQueues(Path dataPath, long maxBytesPerFile, int maxMsgSize, long syncEvery, long syncTimeoutMillis) {
+        this.dataPath = dataPath;
+        this.maxBytesPerFile = maxBytesPerFile;
+        this.maxMsgSize = maxMsgSize;
+        this.durable = syncEvery == 1;
+        this.syncEvery = durable ? Long.MAX_VALUE : syncEvery;
+        this.syncer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nsqd-disk-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(10, syncTimeoutMillis);
+        syncer.scheduleWithFixedDelay(this::syncAll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether publishes are acknowledged only once on disk (memory queues are bypassed). */
+    public boolean durable() {
+        return durable;
+    }
+
+    /** {@code name} is {@code topic} or {@code topic:channel}, as nsqd names its queue files. */
     public BackendQueue open(String name, boolean ephemeral) {
         if (ephemeral) {
             return new DiscardingBackendQueue(name);
         }
-        return new RefusingBackendQueue();
+        if (dataPath == null) {
+            return new RefusingBackendQueue();
+        }
+        try {
+            // the on-disk record is the encoded message: 26 header bytes plus the body
+            DiskQueue q = new DiskQueue(name, dataPath, maxBytesPerFile, 26 + 1, 26 + maxMsgSize, syncEvery);
+            open.add(q);
+            return new Tracked(q);
+        } catch (IOException e) {
+            LOG.errorf("cannot open the disk queue of %s in %s: %s; it will refuse what memory cannot hold", name,
+                    dataPath, e.getMessage());
+            return new RefusingBackendQueue();
+        }
+    }
+
+    /** The first fault any open disk queue reports, or null. */
+    public String lastError() {
+        for (DiskQueue q : open) {
+            String e = q.lastError();
+            if (e != null) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private void syncAll() {
+        for (DiskQueue q : open) {
+            try {
+                q.sync();
+            } catch (IOException | RuntimeException e) {
+                LOG.errorf("disk sync failed: %s", e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (syncer != null) {
+            syncer.shutdownNow();
+        }
+    }
+
+    /** Forgets a queue once it is closed or deleted, so the syncer lets go of it. */
+    private final class Tracked implements BackendQueue {
+        private final DiskQueue q;
+
+        Tracked(DiskQueue q) {
+            this.q = q;
+        }
+
+        @Override
+        public void put(byte[] encodedMessage) throws IOException {
+            q.put(encodedMessage);
+        }
+
+        @Override
+        public byte[] poll() throws IOException {
+            return q.poll();
+        }
+
+        @Override
+        public long depth() {
+            return q.depth();
+        }
+
+        @Override
+        public void holdReads(boolean hold) {
+            q.holdReads(hold);
+        }
+
+        @Override
+        public void empty() throws IOException {
+            q.empty();
+        }
+
+        @Override
+        public void delete() throws IOException {
+            open.remove(q);
+            q.delete();
+        }
+
+        @Override
+        public void sync() throws IOException {
+            q.sync();
+        }
+
+        @Override
+        public void close() throws IOException {
+            open.remove(q);
+            q.close();
+        }
     }
 }
