@@ -51,6 +51,14 @@ public class LookupdTcpServer {
 
     private int advertisedHttpPort() {
         int configured = LookupdOptions.port("--http-address", options.httpAddress);
-        return configured != 0 ? configured : httpPort;
+        return configured != 0 ? configured : boundHttpPort(httpPort);
+    }
+
+    /** With port 0, Quarkus publishes the port it bound once the HTTP server is up. */
+    static int boundHttpPort(int fallback) {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        return config.getOptionalValue("quarkus.http.test-port", Integer.class).filter(p -> p > 0)
+                .or(() -> config.getOptionalValue("quarkus.http.port", Integer.class).filter(p -> p > 0))
+                .orElse(fallback);
     }
 }

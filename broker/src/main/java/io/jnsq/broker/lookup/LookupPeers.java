@@ -154,10 +154,18 @@ public class LookupPeers implements io.jnsq.broker.TopologyListener {
         return channels;
     }
 
+    /** With port 0 (tests), Quarkus publishes the port it bound once the HTTP server is up. */
+    private int boundHttpPort() {
+        var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        return config.getOptionalValue("quarkus.http.test-port", Integer.class).filter(p -> p > 0)
+                .or(() -> config.getOptionalValue("quarkus.http.port", Integer.class).filter(p -> p > 0))
+                .orElse(httpPort);
+    }
+
     private byte[] identifyBody() {
         int tcpPort = options.broadcastTcpPort > 0 ? options.broadcastTcpPort : tcp.port();
         int advertisedHttp = options.broadcastHttpPort > 0 ? options.broadcastHttpPort
-                : options.httpPort() != 0 ? options.httpPort() : httpPort;
+                : options.httpPort() != 0 ? options.httpPort() : boundHttpPort();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("version", NsqVersion.NSQ);
         body.put("tcp_port", tcpPort);
