@@ -6,6 +6,8 @@ const nsq = require('nsqjs')
 const host = process.argv[2] || '127.0.0.1'
 const port = Number(process.argv[3] || 4150)
 const addr = `${host}:${port}`
+const lookupdHttp = process.argv[4]
+const nsqdHttp = process.argv[5]
 const run = Date.now()
 let failures = 0
 let passes = 0
@@ -156,6 +158,27 @@ async function main () {
       await publish(w, t, ['x'.repeat(1000), 'y', 'z'])
       await c.finished
       assertEqual(c.got, ['x'.repeat(1000), 'y', 'z'], 'bodies')
+      w.close(); r.close()
+    })
+  }
+
+  if (lookupdHttp) {
+    await check('a reader finds the broker through nsqlookupd', async () => {
+      const t = topic('lookupd')
+      const w = await writer()
+      await publish(w, t, ['found-1', 'found-2'])
+      // nsqd registers the new topic with lookupd asynchronously: wait until lookupd knows it
+      for (let i = 0; i < 100; i++) {
+        const res = await fetch(`http://${lookupdHttp}/lookup?topic=${t}`)
+        if (res.status === 200 && (await res.json()).producers.length > 0) break
+        await new Promise(resolve => setTimeout(resolve, 100))
+      }
+      const c = collector(2)
+      const r = new nsq.Reader(t, 'ch', { lookupdHTTPAddresses: [lookupdHttp], lookupdPollInterval: 1 })
+      r.on('message', msg => { c.add(msg.body.toString()); msg.finish() })
+      r.connect()
+      await c.finished
+      assertEqual(c.got, ['found-1', 'found-2'], 'bodies')
       w.close(); r.close()
     })
   }
