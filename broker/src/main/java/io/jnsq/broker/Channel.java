@@ -70,6 +70,7 @@ final class Channel {
             return;
         }
         enqueue(m);
+        backend.flush();
         dispatch();
     }
 
@@ -88,6 +89,8 @@ final class Channel {
         }
         if (nsqd.durable()) {
             backend.sync(); // one fsync for the whole batch, before the publisher hears OK
+        } else {
+            backend.flush(); // a full disk is known before the publisher hears OK
         }
         dispatch();
     }

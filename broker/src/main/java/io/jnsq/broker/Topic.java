@@ -71,6 +71,8 @@ final class Topic {
                 }
                 if (nsqd.durable()) {
                     backend.sync();
+                } else {
+                    backend.flush();
                 }
             } else {
                 fanOut(batch);

@@ -28,9 +28,18 @@ final class NsqdProcess implements AutoCloseable {
     }
 
     static NsqdProcess start(Path dataPath, String... extraFlags) throws Exception {
+        return startWithFileSizeLimit(0, dataPath, extraFlags);
+    }
+
+    /** With {@code ulimit -f blocks} (1 KiB blocks; 0 = none): every file nsqd writes is capped, as on a full disk. */
+    static NsqdProcess startWithFileSizeLimit(int blocks, Path dataPath, String... extraFlags) throws Exception {
         int tcp = freePort();
         int http = freePort();
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/nsqd").toString(),
+        List<String> cmd = new ArrayList<>();
+        if (blocks > 0) {
+            cmd.addAll(List.of("bash", "-c", "ulimit -f " + blocks + "; exec \"$0\" \"$@\""));
+        }
+        cmd.addAll(List.of(ROOT.resolve("bin/nsqd").toString(),
                 "--tcp-address=127.0.0.1:" + tcp, "--http-address=127.0.0.1:" + http, "--data-path=" + dataPath));
         cmd.addAll(List.of(extraFlags));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -39,6 +48,11 @@ final class NsqdProcess implements AutoCloseable {
         NsqdProcess p = new NsqdProcess(tcp, http, pb.start());
         p.awaitPing();
         return p;
+    }
+
+    HttpResponse<String> getResponse(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     String get(String path) throws Exception {

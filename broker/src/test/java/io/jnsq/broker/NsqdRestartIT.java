@@ -169,4 +169,37 @@ class NsqdRestartIT {
             assertThat(nsqd.post("/pub?topic=after", "x").body()).isEqualTo("OK");
         }
     }
+
+    @Test
+    void aFullDiskFailsThePublishTurnsHealthNotOkAndRecovers() throws Exception {
+        // ulimit -f 64: no file can grow past 64 KiB, so the segment being written fills up like a full disk
+        try (NsqdProcess nsqd = NsqdProcess.startWithFileSizeLimit(64, data, "--mem-queue-size=0")) {
+            nsqd.post("/topic/create?topic=full", "");
+            nsqd.post("/channel/create?topic=full&channel=ch", "");
+            String body = "x".repeat(1000);
+            List<String> acknowledged = new ArrayList<>();
+            try (V2Client p = V2Client.connect(nsqd.tcpPort)) {
+                for (int i = 0; i < 200; i++) {
+                    String b = i + body;
+                    p.command("PUB full", b.getBytes());
+                    Frame f = p.read();
+                    if (!f.text().equals("OK")) {
+                        assertThat(f.text()).startsWith("E_PUB_FAILED PUB failed ");
+                        break;
+                    }
+                    acknowledged.add(b);
+                }
+            }
+            assertThat(acknowledged).hasSizeBetween(10, 199);
+            var ping = nsqd.getResponse("/ping");
+            assertThat(ping.statusCode()).isEqualTo(500);
+            assertThat(ping.body()).startsWith("NOK - ");
+            assertThat(nsqd.get("/stats?format=json")).contains("\"health\":\"NOK - ");
+            // the next write goes to a fresh segment and succeeds: health is back
+            assertThat(nsqd.post("/pub?topic=full", "after").body()).isEqualTo("OK");
+            assertThat(nsqd.getResponse("/ping").statusCode()).isEqualTo(200);
+            List<String> got = consumeAll(nsqd, "full", "ch", acknowledged.size() + 1);
+            assertThat(got).containsAll(acknowledged).contains("after");
+        }
+    }
 }

@@ -35,6 +35,13 @@ public interface BackendQueue extends Closeable {
     /** Discards every message and removes the queue's files (delete a topic or channel). */
     void delete() throws java.io.IOException;
 
+    /**
+     * Hands what {@link #put} buffered to the operating system (no fsync), so that a full disk or a write error is
+     * known before the publisher is answered.
+     */
+    default void flush() throws java.io.IOException {
+    }
+
     /** Forces what was written to stable storage. */
     void sync() throws java.io.IOException;
 

@@ -144,6 +144,11 @@ public class BackendQueues implements AutoCloseable {
         }
 
         @Override
+        public void flush() throws IOException {
+            q.flush();
+        }
+
+        @Override
         public void sync() throws IOException {
             q.sync();
         }

@@ -53,6 +53,7 @@ public final class DiskQueue implements BackendQueue {
     private long unsynced;
     private boolean dirty;
     private volatile String lastError;
+    private volatile String writeError;
     private boolean closed;
 
     public DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery)
@@ -122,24 +123,50 @@ public final class DiskQueue implements BackendQueue {
             if (++unsynced >= syncEvery) {
                 sync();
             }
-            lastError = null;
         } catch (IOException e) {
-            lastError = "write to " + name + " failed: " + e.getMessage();
-            // forget the partial record: the next write starts a fresh segment
-            writeBuf.clear();
-            if (writer != null) {
-                try {
-                    writer.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
-                writer = null;
-            }
-            writeFileNum++;
-            writePos = 0;
-            depth = countRecoverableDepth();
+            writeFailed(e);
             throw e;
         }
+    }
+
+    /** Writes what is buffered to the file (no fsync); a write error is thrown, after {@link #writeFailed}. */
+    public synchronized void flush() throws IOException {
+        if (closed) {
+            return;
+        }
+        try {
+            flushWriteBuffer();
+            writeError = null;
+        } catch (IOException e) {
+            writeFailed(e);
+            throw e;
+        }
+    }
+
+    /** The current write failure (full disk, I/O error), or null once writes succeed again. */
+    public String writeError() {
+        return writeError;
+    }
+
+    /**
+     * A write failed: what was buffered is dropped (its publishers are told), and writing resumes in a fresh segment
+     * after the last whole record.
+     */
+    private void writeFailed(IOException e) {
+        writeError = "write to " + name + " failed: " + e.getMessage();
+        LOG.error(writeError);
+        writeBuf.clear();
+        if (writer != null) {
+            try {
+                writer.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            writer = null;
+        }
+        writeFileNum++;
+        writePos = 0;
+        depth = countRecoverableDepth();
     }
 
     @Override
@@ -202,11 +229,17 @@ public final class DiskQueue implements BackendQueue {
         if (closed || !dirty) {
             return;
         }
-        flushWriteBuffer();
-        if (writer != null) {
-            writer.force(false);
+        try {
+            flushWriteBuffer();
+            if (writer != null) {
+                writer.force(false);
+            }
+            writeMetadata();
+            writeError = null;
+        } catch (IOException e) {
+            writeFailed(e);
+            throw e;
         }
-        writeMetadata();
         unsynced = 0;
         dirty = false;
     }
@@ -223,7 +256,7 @@ public final class DiskQueue implements BackendQueue {
         closed = true;
     }
 
-    /** The last fault (a failed write or a skipped bad segment), or null when all is well. */
+    /** The last corruption found (a skipped bad segment, rebuilt metadata), or null. */
     public String lastError() {
         return lastError;
     }

@@ -216,13 +216,13 @@ class DiskQueueTest {
                     q.put(msg(i));
                 }
             } catch (IOException e) {
-                assertThat(q.lastError()).contains("write to t:c failed");
+                assertThat(q.writeError()).contains("write to t:c failed");
             } finally {
                 dir.toFile().setWritable(true);
             }
             // root may write anyway; either way the queue keeps working once the directory is writable
             q.put(msg(999));
-            assertThat(q.lastError()).isNull();
+            assertThat(q.writeError()).isNull();
         }
     }
 }
