@@ -1,9 +1,8 @@
 package io.jnsq.lookupd;
 
 import io.jnsq.cli.GoFlags;
+import io.jnsq.cli.ListenAddress;
 import io.jnsq.cli.NsqVersion;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -56,29 +55,14 @@ public class LookupdOptions implements GoFlags.Validating {
     }
 
     static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
+        return ListenAddress.hostname();
     }
 
     static String host(String address) {
-        int colon = address.lastIndexOf(':');
-        String host = colon < 0 ? address : address.substring(0, colon);
-        return host.isEmpty() ? "0.0.0.0" : host;
+        return ListenAddress.host(address);
     }
 
     static int port(String flag, String address) {
-        int colon = address.lastIndexOf(':');
-        try {
-            int port = Integer.parseInt(address.substring(colon + 1));
-            if (colon < 0 || port < 0 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " \"" + address + "\" is not a valid <addr>:<port>");
-        }
+        return ListenAddress.port(flag, address);
     }
 }
