@@ -68,6 +68,11 @@ async function check (name, fn) {
   } catch (e) {
     failures++
     console.log(`FAIL ${name}: ${e.message}`)
+    if (nsqdHttp) {
+      // what the broker held at the time: queued, in flight, per client
+      const res = await fetch(`http://${nsqdHttp}/stats?format=json`).catch(() => null)
+      if (res) console.log(await res.text())
+    }
   }
 }
 
@@ -105,6 +110,11 @@ async function main () {
   await check('two consumers on one channel split the stream, a second channel gets everything', async () => {
     const t = topic('split')
     const n = 40
+    // nsqjs reports a reader connected before its SUB has created the channel: create both channels first, or the
+    // publish may reach the topic while it has only one of them (a new channel gets only later messages)
+    await fetch(`http://${nsqdHttp}/topic/create?topic=${t}`, { method: 'POST' })
+    await fetch(`http://${nsqdHttp}/channel/create?topic=${t}&channel=shared`, { method: 'POST' })
+    await fetch(`http://${nsqdHttp}/channel/create?topic=${t}&channel=everything`, { method: 'POST' })
     const a = []; const b = []; const all = collector(n); const split = collector(n)
     const ra = await reader(t, 'shared', { maxInFlight: 1 }, msg => { a.push(msg.body.toString()); split.add(1); setTimeout(() => msg.finish(), 5) })
     const rb = await reader(t, 'shared', { maxInFlight: 1 }, msg => { b.push(msg.body.toString()); split.add(1); setTimeout(() => msg.finish(), 5) })

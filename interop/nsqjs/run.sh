@@ -38,7 +38,7 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 
-if ! node "$here/interop.js" 127.0.0.1 "$tcp" "127.0.0.1:$lhttp" "$http"; then
+if ! node "$here/interop.js" 127.0.0.1 "$tcp" "127.0.0.1:$lhttp" "127.0.0.1:$http"; then
   echo "--- nsqd log ---"
   tail -50 "$log"
   exit 1
