@@ -110,6 +110,12 @@ class DiscoveryIT {
         await(() -> get(lookupd.http(), "/channels?topic=shared").equals("{\"channels\":[\"c1\"]}")
                 && !get(lookupd.http(), "/debug").contains("channel:shared:c1\":[{"), "channel unregistered");
 
+        post(b.http(), "/topic/delete?topic=shared", "");
+        await(() -> !get(lookupd.http(), "/lookup?topic=shared").contains("\"tcp_port\":" + b.tcp()),
+                "a topic deleted on b is no longer looked up there");
+        post(b.http(), "/pub?topic=shared", "back");
+        await(() -> get(lookupd.http(), "/lookup?topic=shared").contains("\"tcp_port\":" + b.tcp()), "b has it again");
+
         b.process().destroy();
         assertThat(b.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         await(() -> !get(lookupd.http(), "/lookup?topic=shared").contains("\"tcp_port\":" + b.tcp()), "b gone from /lookup");
