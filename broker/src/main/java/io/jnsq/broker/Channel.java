@@ -31,6 +31,8 @@ final class Channel {
     private final long memQueueSize;
     private final ArrayDeque<Message> memory = new ArrayDeque<>();
     private final BackendQueue backend;
+    /** Durable mode: DPUBs with their due time, fsynced before OK, replayed on start (null otherwise). */
+    private final BackendQueue deferredJournal;
     private final HashMap<Long, Message> inFlight = new HashMap<>();
     private final InFlightQueue inFlightQueue = new InFlightQueue();
     private final PriorityQueue<Message> deferred = new PriorityQueue<>(Comparator.comparingLong(m -> m.deferredUntil));
@@ -52,6 +54,42 @@ final class Channel {
         this.memQueueSize = nsqd.memQueueSize();
         this.backend = nsqd.backends().open(topic.name + ":" + name, ephemeral);
         this.e2e = nsqd.newLatencyWindow();
+        this.deferredJournal = nsqd.durable() && !ephemeral
+                ? nsqd.backends().open(topic.name + ":" + name + ".deferred", false) : null;
+        replayDeferredJournal();
+    }
+
+    /** Restores journaled DPUBs with their remaining delay; the journal's reads stay uncommitted while they wait. */
+    private void replayDeferredJournal() {
+        if (deferredJournal == null || deferredJournal.depth() == 0) {
+            return;
+        }
+        deferredJournal.holdReads(true);
+        try {
+            byte[] record;
+            while ((record = deferredJournal.poll()) != null) {
+                long dueWallMillis = java.nio.ByteBuffer.wrap(record, 0, 8).getLong();
+                Message m = Message.decode(java.util.Arrays.copyOfRange(record, 8, record.length));
+                long remaining = Math.max(0, dueWallMillis - System.currentTimeMillis());
+                m.deferredUntil = System.nanoTime() + remaining * 1_000_000L;
+                deferred.add(m);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("channel %s:%s: cannot replay deferred messages: %s", topic.name, name, e.getMessage());
+        }
+        LOG.infof("channel %s:%s: %d deferred message(s) restored", topic.name, name, deferred.size());
+    }
+
+    private void journalDeferred(Message m) throws IOException {
+        if (deferredJournal == null) {
+            return;
+        }
+        long dueWall = System.currentTimeMillis() + Math.max(0, m.deferredUntil - System.nanoTime()) / 1_000_000L;
+        byte[] encoded = m.encode();
+        deferredJournal.holdReads(true);
+        deferredJournal.put(java.nio.ByteBuffer.allocate(8 + encoded.length).putLong(dueWall).put(encoded).array());
+        // consume it at once: the held read position still covers it until nothing is deferred
+        deferredJournal.poll();
     }
 
     /** Whether {@code n} more messages fit without refusing (memory room, or a backend that stores). */
@@ -66,6 +104,10 @@ final class Channel {
         }
         messageCount++;
         if (m.deferredUntil > 0) {
+            journalDeferred(m);
+            if (deferredJournal != null) {
+                deferredJournal.sync();
+            }
             deferred.add(m);
             return;
         }
@@ -82,12 +124,16 @@ final class Channel {
             Message m = copy ? original.copy() : original;
             messageCount++;
             if (m.deferredUntil > 0) {
+                journalDeferred(m);
                 deferred.add(m);
             } else {
                 enqueue(m);
             }
         }
         if (nsqd.durable()) {
+            if (deferredJournal != null) {
+                deferredJournal.sync();
+            }
             backend.sync(); // one fsync for the whole batch, before the publisher hears OK
         } else {
             backend.flush(); // a full disk is known before the publisher hears OK
@@ -182,6 +228,13 @@ final class Channel {
             enqueue(d);
             changed = true;
         }
+        if (changed && nsqd.durable()) {
+            backend.sync(); // released messages are on disk before their journal entries may go
+        }
+        if (deferredJournal != null && deferred.isEmpty() && deferredJournal.depth() == 0) {
+            deferredJournal.holdReads(false);
+            deferredJournal.sync();
+        }
         if (changed) {
             dispatch();
         }
@@ -210,6 +263,9 @@ final class Channel {
     synchronized void empty() throws IOException {
         memory.clear();
         backend.empty();
+        if (deferredJournal != null) {
+            deferredJournal.empty();
+        }
         inFlight.clear();
         inFlightQueue.clear();
         deferred.clear();
@@ -234,6 +290,9 @@ final class Channel {
             deferred.clear();
             try {
                 backend.delete();
+                if (deferredJournal != null) {
+                    deferredJournal.delete();
+                }
             } catch (IOException e) {
                 LOG.warnf("channel %s:%s: could not remove its queue files: %s", topic.name, name, e.getMessage());
             }
@@ -260,6 +319,10 @@ final class Channel {
                 backend.put(m.encode());
             }
             backend.close();
+            if (deferredJournal != null) {
+                deferredJournal.empty(); // its messages are in the backend now
+                deferredJournal.close();
+            }
         }
     }
 

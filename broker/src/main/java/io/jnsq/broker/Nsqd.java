@@ -52,6 +52,7 @@ public class Nsqd implements BrokerTopology {
     private final BackendQueues backends;
     private final MetadataFile metadata;
     private volatile String unhealthy;
+    private volatile boolean restoring;
 
     @Inject
     public Nsqd(NsqdOptions options, @Any Instance<TopologyListener> listeners) {
@@ -87,6 +88,16 @@ public class Nsqd implements BrokerTopology {
 
     /** Recreates the topics and channels (and their pause state) saved in nsqd.dat; their queues reopen from disk. */
     public void restore() {
+        restoring = true;
+        try {
+            restoreTopics();
+        } finally {
+            restoring = false;
+        }
+        persistMetadata();
+    }
+
+    private void restoreTopics() {
         int topics = 0;
         for (MetadataFile.TopicMetadata t : metadata.load()) {
             if (!Names.isValidTopicName(t.name())) {
@@ -114,7 +125,12 @@ public class Nsqd implements BrokerTopology {
 
     /** Saves the topics and channels to nsqd.dat soon (on the announcer thread, after earlier changes). */
     void persistMetadataSoon() {
-        if (!announcer.isShutdown()) {
+        if (restoring) {
+            return; // restore() saves once at the end: never a half-restored nsqd.dat
+        }
+        if (durable()) {
+            persistMetadata(); // a topic's messages are acknowledged only once the topic itself is on disk
+        } else if (!announcer.isShutdown()) {
             announcer.execute(this::persistMetadata);
         }
     }
