@@ -1,5 +1,6 @@
 package io.jnsq.client;
 
+import io.jnsq.cli.GoDuration;
 import java.net.InetAddress;
 import java.time.Duration;
 
@@ -19,7 +20,55 @@ public final class Config {
     /** Delay of a requeue after a failed handler, times the attempt number, capped at {@link #maxRequeueDelay}. */
     public Duration requeueDelay = Duration.ofSeconds(1);
     public Duration maxRequeueDelay = Duration.ofSeconds(60);
+    /** After a failed handler the consumer stops taking messages for this, doubled per failure in a row. */
+    public Duration backoffMultiplier = Duration.ofSeconds(1);
+    public Duration maxBackoffDuration = Duration.ofMinutes(2);
     public Duration dialTimeout = Duration.ofSeconds(2);
+    /** Stream compression asked of the broker at IDENTIFY (at most one of the two). */
+    public boolean deflate;
+    public int deflateLevel = 6;
+    public boolean snappy;
+
+    /**
+     * Sets one option given as go-nsq's {@code ConfigFlag} takes it ({@code name,value}, e.g.
+     * {@code max_in_flight,100}), as the tools' {@code --consumer-opt}/{@code --producer-opt} pass them.
+     *
+     * @throws IllegalArgumentException for an unknown option or a bad value, with a message saying which
+     */
+    public void set(String option) {
+        int comma = option.indexOf(',');
+        if (comma <= 0) {
+            throw new IllegalArgumentException("invalid option '" + option + "' (want name,value)");
+        }
+        String name = option.substring(0, comma).trim().replace('-', '_');
+        String value = option.substring(comma + 1).trim();
+        try {
+            switch (name) {
+                case "client_id" -> clientId = value;
+                case "hostname" -> hostname = value;
+                case "user_agent" -> userAgent = value;
+                case "heartbeat_interval" -> heartbeatInterval = GoDuration.parse(value);
+                case "msg_timeout" -> msgTimeout = GoDuration.parse(value);
+                case "max_in_flight" -> maxInFlight = Integer.parseInt(value);
+                case "lookupd_poll_interval" -> lookupdPollInterval = GoDuration.parse(value);
+                case "max_attempts" -> maxAttempts = Integer.parseInt(value);
+                case "default_requeue_delay" -> requeueDelay = GoDuration.parse(value);
+                case "max_requeue_delay" -> maxRequeueDelay = GoDuration.parse(value);
+                case "backoff_multiplier" -> backoffMultiplier = GoDuration.parse(value);
+                case "max_backoff_duration" -> maxBackoffDuration = GoDuration.parse(value);
+                case "dial_timeout" -> dialTimeout = GoDuration.parse(value);
+                case "deflate" -> deflate = Boolean.parseBoolean(value);
+                case "deflate_level" -> deflateLevel = Integer.parseInt(value);
+                case "snappy" -> snappy = Boolean.parseBoolean(value);
+                default -> throw new IllegalArgumentException("unknown option '" + name + "'");
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid value '" + value + "' for option " + name);
+        }
+        if (deflate && snappy) {
+            throw new IllegalArgumentException("deflate and snappy are mutually exclusive");
+        }
+    }
 
     public static String hostname() {
         try {

@@ -3,11 +3,19 @@ package io.jnsq.client;
 import io.jnsq.protocol.Frame;
 import io.jnsq.protocol.FrameType;
 import io.jnsq.protocol.Message;
+import io.jnsq.protocol.compress.DeflateCodec;
+import io.jnsq.protocol.compress.SnappyFramedCodec;
+import io.jnsq.protocol.compress.StreamCodec;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +29,8 @@ import java.util.function.Consumer;
  * messages to a listener, and synchronous commands that wait for their OK or error frame.
  */
 final class Connection implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     final String address;
     private final Socket socket;
@@ -47,17 +57,74 @@ final class Connection implements AutoCloseable {
             throw new NsqException("cannot connect to nsqd at " + address + ": " + e.getMessage(), e);
         }
         socket.setTcpNoDelay(true);
-        out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 16 * 1024));
-        in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
-        out.write("  V2".getBytes(StandardCharsets.US_ASCII));
-        String identify = "{\"client_id\":\"" + json(config.clientId) + "\",\"hostname\":\"" + json(config.hostname)
-                + "\",\"user_agent\":\"" + json(config.userAgent) + "\",\"feature_negotiation\":true"
-                + ",\"heartbeat_interval\":" + config.heartbeatInterval.toMillis()
-                + (config.msgTimeout.isZero() ? "" : ",\"msg_timeout\":" + config.msgTimeout.toMillis()) + "}";
+        OutputStream rawOut = socket.getOutputStream();
+        InputStream rawIn = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        DataOutputStream plainOut = new DataOutputStream(new BufferedOutputStream(rawOut, 16 * 1024));
+        DataInputStream plainIn = new DataInputStream(rawIn);
+        plainOut.write("  V2".getBytes(StandardCharsets.US_ASCII));
+        byte[] identify = identifyBody(config);
+        plainOut.write("IDENTIFY\n".getBytes(StandardCharsets.US_ASCII));
+        plainOut.writeInt(identify.length);
+        plainOut.write(identify);
+        plainOut.flush();
+        // IDENTIFY is answered before anything else can arrive, so it is read here, before the reader thread starts.
+        socket.setSoTimeout((int) Math.max(config.dialTimeout.toMillis(), 5000));
+        Frame answer = Frame.read(plainIn, 1024 * 1024);
+        if (answer.type() == FrameType.ERROR) {
+            close();
+            throw new NsqException(answer.text());
+        }
+        StreamCodec codec = negotiatedCodec(answer.text(), config);
+        if (codec == null) {
+            out = plainOut;
+            in = plainIn;
+        } else {
+            out = new DataOutputStream(CompressedStreams.encoding(rawOut, codec));
+            in = new DataInputStream(CompressedStreams.decoding(rawIn, codec));
+            Frame ok = Frame.read(in, 1024 * 1024); // the broker's first compressed frame
+            if (ok.type() == FrameType.ERROR) {
+                close();
+                throw new NsqException(ok.text());
+            }
+        }
+        socket.setSoTimeout(0);
         reader = new Thread(this::readLoop, "nsq-conn-" + address);
         reader.setDaemon(true);
         reader.start();
-        command("IDENTIFY", identify.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] identifyBody(Config config) {
+        ObjectNode body = JSON.createObjectNode()
+                .put("client_id", config.clientId)
+                .put("hostname", config.hostname)
+                .put("user_agent", config.userAgent)
+                .put("feature_negotiation", true)
+                .put("heartbeat_interval", config.heartbeatInterval.toMillis());
+        if (!config.msgTimeout.isZero()) {
+            body.put("msg_timeout", config.msgTimeout.toMillis());
+        }
+        if (config.deflate) {
+            body.put("deflate", true).put("deflate_level", config.deflateLevel);
+        }
+        if (config.snappy) {
+            body.put("snappy", true);
+        }
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The codec the broker agreed to, from its IDENTIFY answer (JSON with feature negotiation, else {@code OK}). */
+    private static StreamCodec negotiatedCodec(String answer, Config config) throws IOException {
+        if (!answer.startsWith("{")) {
+            return null;
+        }
+        JsonNode negotiated = JSON.readTree(answer);
+        if (negotiated.path("snappy").asBoolean(false)) {
+            return new SnappyFramedCodec();
+        }
+        if (negotiated.path("deflate").asBoolean(false)) {
+            return new DeflateCodec(negotiated.path("deflate_level").asInt(config.deflateLevel));
+        }
+        return null;
     }
 
     void onMessage(Consumer<Message> listener) {
@@ -145,7 +212,4 @@ final class Connection implements AutoCloseable {
         }
     }
 
-    private static String json(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
-    }
 }

@@ -26,9 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Consumes a topic's channel from every nsqd that has it: given nsqd addresses directly, and/or discovered by polling
  * lookupds' {@code /lookup} (with jitter). {@code maxInFlight} is spread across the connections as RDY. Messages are
- * handled one at a time per consumer, in arrival order; a handler that returns finishes the message, one that throws
- * requeues it with a growing delay, and one past {@code maxAttempts} is finished and reported. {@link #stop()} stops
- * taking messages, waits for the ones being handled, and closes.
+ * handled by {@code concurrency} threads (one by default: in arrival order); a handler that returns finishes the
+ * message, one that throws requeues it with a growing delay and makes the consumer back off (RDY 0 everywhere for
+ * {@code backoffMultiplier} doubled per failure in a row, up to {@code maxBackoffDuration}); one past
+ * {@code maxAttempts} is finished and reported. {@link #stop()} stops taking messages, waits for the ones being
+ * handled, and closes.
  */
 public final class Consumer implements AutoCloseable {
 
@@ -45,14 +47,22 @@ public final class Consumer implements AutoCloseable {
     private final HttpClient http;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong received = new AtomicLong();
+    private final AtomicInteger failuresInARow = new AtomicInteger();
     private volatile boolean stopping;
+    private volatile boolean backingOff;
 
     public Consumer(String topic, String channel, Config config, Handler handler) {
+        this(topic, channel, config, handler, 1);
+    }
+
+    public Consumer(String topic, String channel, Config config, Handler handler, int concurrency) {
         this.topic = topic;
         this.channel = channel;
         this.config = config;
         this.handler = handler;
-        this.worker = Executors.newSingleThreadExecutor(r -> daemon(r, "nsq-handler-" + topic));
+        AtomicInteger threads = new AtomicInteger();
+        this.worker = Executors.newFixedThreadPool(Math.max(1, concurrency),
+                r -> daemon(r, "nsq-handler-" + topic + "-" + threads.incrementAndGet()));
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "nsq-lookup-" + topic));
         this.http = HttpClient.newBuilder().connectTimeout(config.dialTimeout).build();
     }
@@ -193,7 +203,7 @@ public final class Consumer implements AutoCloseable {
     }
 
     private synchronized void redistributeReady() {
-        if (stopping || connections.isEmpty()) {
+        if (stopping || backingOff || connections.isEmpty()) {
             return;
         }
         int each = Math.max(1, config.maxInFlight / connections.size());
@@ -252,13 +262,43 @@ public final class Consumer implements AutoCloseable {
             if (!answered[0]) {
                 delivery.finish();
             }
+            failuresInARow.updateAndGet(n -> Math.max(0, n - 1));
         } catch (Exception e) {
+            System.err.println("nsq: handling message " + id + " (attempt " + m.attempts() + ") failed: "
+                    + (e.getMessage() == null ? e : e.getMessage()));
             if (!answered[0]) {
                 long delay = Math.min(config.requeueDelay.toMillis() * m.attempts(), config.maxRequeueDelay.toMillis());
                 delivery.requeue(Duration.ofMillis(delay));
             }
+            backOff();
         } finally {
             inFlight.decrementAndGet();
+        }
+    }
+
+    /** Stops taking messages for a while after a failure, longer for each failure in a row. */
+    private void backOff() {
+        if (config.backoffMultiplier.isZero()) {
+            return;
+        }
+        int level = Math.min(failuresInARow.incrementAndGet(), 20);
+        long millis = Math.min(config.backoffMultiplier.toMillis() << (level - 1), config.maxBackoffDuration.toMillis());
+        synchronized (this) {
+            if (backingOff || stopping) {
+                return;
+            }
+            backingOff = true;
+            for (Connection c : connections.values()) {
+                send(c, "RDY 0");
+            }
+        }
+        try {
+            poller.schedule(() -> {
+                backingOff = false;
+                redistributeReady();
+            }, millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // stopping: nothing more to take
         }
     }
 

@@ -1,19 +1,15 @@
 package io.jnsq.tools;
 
+import static io.jnsq.tools.RealProcesses.await;
+import static io.jnsq.tools.RealProcesses.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,47 +18,32 @@ import org.junit.jupiter.api.io.TempDir;
 /** The NSQ quick start, as the README tells it, with real processes: lookupd, nsqd, nsq_to_file, HTTP publishes. */
 class QuickStartIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     @TempDir
     Path tmp;
 
-    private final List<Process> processes = new ArrayList<>();
+    private RealProcesses bin;
 
     @AfterEach
     void stopAll() {
-        processes.forEach(Process::destroyForcibly);
-    }
-
-    private Process start(String binary, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/" + binary).toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve(binary + ".log").toFile());
-        pb.environment().put("JNSQ_NO_BUILD", "1");
-        Process p = pb.start();
-        processes.add(p);
-        return p;
-    }
-
-    private static String http(String method, int port, String path, String body) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException | InterruptedException e) {
-            return "";
+        if (bin != null) {
+            bin.close();
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
+    private Process start(String binary, String... args) throws IOException {
+        if (bin == null) {
+            bin = new RealProcesses(tmp);
+        }
+        return bin.run(null, binary, args).process();
+    }
+
+    private String log(String binary) throws IOException {
+        try (Stream<Path> files = Files.list(tmp)) {
+            StringBuilder all = new StringBuilder();
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(binary + "-")).sorted().toList()) {
+                all.append(Files.readString(f));
             }
-            Thread.sleep(100);
+            return all.toString();
         }
     }
 
@@ -104,12 +85,16 @@ class QuickStartIT {
         Process p = start("nsq_to_file", "--no-such-flag");
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(2);
-        assertThat(Files.readString(tmp.resolve("nsq_to_file.log"))).contains("Unknown option");
+        assertThat(log("nsq_to_file")).contains("Unknown option");
 
         Process q = start("nsq_to_file", "--topic=t", "--lookupd-http-address=127.0.0.1:" + freePort());
         assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(q.exitValue()).isEqualTo(1);
-        assertThat(Files.readString(tmp.resolve("nsq_to_file.log"))).contains("cannot reach lookupd").doesNotContain("\tat ");
+        assertThat(log("nsq_to_file")).contains("cannot reach lookupd").doesNotContain("\tat ");
+    }
+
+    private static int freePort() throws IOException {
+        return RealProcesses.freePort();
     }
 
     private static List<String> lines(Path dir) {
@@ -124,9 +109,4 @@ class QuickStartIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,0 +1,133 @@
+package io.jnsq.tools;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The programs of {@code bin/} run as a user runs them, for the tools' integration tests: brokers and lookupds on free
+ * ports, tools with their output captured to files. {@link #close()} kills whatever is still running.
+ */
+final class RealProcesses implements AutoCloseable {
+
+    static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final Path dir;
+    private final List<Process> processes = new ArrayList<>();
+    private int started;
+
+    RealProcesses(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A server's ports. */
+    record Server(Process process, int tcp, int http) {
+        String tcpAddress() {
+            return "127.0.0.1:" + tcp;
+        }
+
+        String httpAddress() {
+            return "127.0.0.1:" + http;
+        }
+    }
+
+    /** A started program and the file its standard output goes to (standard error goes to {@code log}). */
+    record Run(Process process, Path out, Path log) {
+        String output() throws IOException {
+            return Files.readString(out);
+        }
+
+        String errors() throws IOException {
+            return Files.readString(log);
+        }
+
+        int exitCode() throws InterruptedException {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("still running after 60 s");
+            }
+            return process.exitValue();
+        }
+    }
+
+    Server lookupd() throws Exception {
+        return server("nsqlookupd");
+    }
+
+    Server nsqd(String... flags) throws Exception {
+        List<String> all = new ArrayList<>(List.of(flags));
+        all.add("--data-path=" + Files.createTempDirectory(dir, "nsqd").toAbsolutePath());
+        return server("nsqd", all.toArray(String[]::new));
+    }
+
+    private Server server(String binary, String... flags) throws Exception {
+        int tcp = freePort();
+        int http = freePort();
+        List<String> args = new ArrayList<>(List.of("--tcp-address=127.0.0.1:" + tcp, "--http-address=127.0.0.1:" + http));
+        args.addAll(List.of(flags));
+        Run run = run(null, binary, args.toArray(String[]::new));
+        await(() -> get(http, "/ping").equals("OK"), binary + " answers /ping");
+        return new Server(run.process(), tcp, http);
+    }
+
+    /** Starts {@code bin/<binary>} with {@code stdin} (a file, or none) as its standard input. */
+    Run run(Path stdin, String binary, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/" + binary).toString()));
+        cmd.addAll(List.of(args));
+        int n = ++started;
+        Path out = dir.resolve(binary + "-" + n + ".out");
+        Path log = dir.resolve(binary + "-" + n + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(log.toFile());
+        pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(stdin.toFile()));
+        pb.environment().put("JNSQ_NO_BUILD", "1");
+        Process p = pb.start();
+        processes.add(p);
+        return new Run(p, out, log);
+    }
+
+    static String get(int port, String path) {
+        return http("GET", port, path, null);
+    }
+
+    static String http(String method, int port, String path, String body) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        processes.forEach(Process::destroyForcibly);
+    }
+}
