@@ -8,6 +8,7 @@ import io.jnsq.protocol.stats.NsqdStats;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -54,6 +55,12 @@ public class HttpApi {
     void routes(@Observes Router router) {
         // Bodies are read whole (bounded a little above nsqd's own limits, which the handlers then apply exactly).
         long limit = Math.max(opts.maxBodySize, opts.maxMsgSize) + 1;
+        // nsqd reads a body raw whatever its Content-Type; `curl -d` labels it a form, which Vert.x would also decode
+        // (and refuse past its form limits), so the label is dropped before the body is read.
+        router.route().order(-201).handler(ctx -> {
+            ctx.request().headers().remove(HttpHeaders.CONTENT_TYPE);
+            ctx.next();
+        });
         router.route().order(-200).handler(BodyHandler.create(false).setBodyLimit(limit).setHandleFileUploads(false));
         route(router, "/ping", Set.of(HttpMethod.GET), this::ping);
         route(router, "/info", Set.of(HttpMethod.GET), this::info);

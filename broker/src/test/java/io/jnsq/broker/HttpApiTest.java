@@ -152,6 +152,21 @@ class HttpApiTest {
     }
 
     @Test
+    void bodiesSentAsFormsAreReadRawLikeCurlDashDSendsThem() throws Exception {
+        post("/topic/create?topic=form_t", null);
+        post("/channel/create?topic=form_t&channel=c", null);
+        String line = "topic=other&x=" + "y".repeat(1000);
+        String body = String.join("\n", java.util.Collections.nCopies(300, line));
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + "/mpub?topic=form_t"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("OK");
+        assertThat(nsqd.existingTopic("form_t").existingChannel("c").depth()).isEqualTo(300);
+        assertThat(nsqd.existingTopic("other")).as("the form's fields are not parameters").isNull();
+    }
+
+    @Test
     void statsJsonHasNsqdsShape() throws Exception {
         post("/topic/create?topic=shape", null);
         post("/channel/create?topic=shape&channel=c1", null);

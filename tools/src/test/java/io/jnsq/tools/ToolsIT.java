@@ -99,6 +99,32 @@ class ToolsIT {
     }
 
     @Test
+    void consumersNegotiateDeflateAndSnappyWithTheBroker() throws Exception {
+        Server s = bin().nsqd();
+        http("POST", s.http(), "/topic/create?topic=zip", null);
+        String body = "compressible ".repeat(80);
+        for (String codec : List.of("deflate", "snappy")) {
+            String channel = "tail-" + codec;
+            http("POST", s.http(), "/channel/create?topic=zip&channel=" + channel, null);
+            Run tail = bin().run(null, "nsq_tail", "--topic=zip", "--channel=" + channel, "--consumer-opt=" + codec + ",true",
+                    "--nsqd-tcp-address=" + s.tcpAddress());
+            await(() -> channel(s, "zip", channel).path("clients").path(0).path(codec).asBoolean(), codec + " negotiated");
+            assertThat(http("POST", s.http(), "/mpub?topic=zip", String.join("\n", java.util.Collections.nCopies(300, body))))
+                    .isEqualTo("OK");
+            await(() -> {
+                try {
+                    return tail.output().lines().count() >= 300;
+                } catch (IOException e) {
+                    return false;
+                }
+            }, "300 messages printed over " + codec);
+            tail.process().destroy();
+            assertThat(tail.exitCode()).isZero();
+            assertThat(tail.output().lines().toList()).hasSize(300).allMatch(body::equals);
+        }
+    }
+
+    @Test
     void nsqToHttpPostsEveryMessageAndRetriesFailedRequests() throws Exception {
         Server s = bin().nsqd();
         Map<String, Integer> received = new ConcurrentHashMap<>();
