@@ -5,17 +5,28 @@ import io.jnsq.cli.NsqVersion;
 import io.jnsq.client.Config;
 import io.jnsq.client.Consumer;
 import io.jnsq.client.Handler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.zip.GZIPOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +40,8 @@ import picocli.CommandLine.Option;
         description = "Writes the messages of NSQ topics to local files.")
 public final class NsqToFile implements Callable<Integer> {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Option(names = "--topic", description = "nsq topic (may be given multiple times)")
     List<String> topics = new ArrayList<>();
     @Option(names = "--channel", defaultValue = "nsq_to_file", description = "nsq channel")
@@ -37,7 +50,7 @@ public final class NsqToFile implements Callable<Integer> {
     int maxInFlight;
     @Option(names = "--output-dir", defaultValue = "/tmp", description = "directory to write output files to")
     String outputDir;
-    @Option(names = "--work-dir", defaultValue = "", description = "accepted; files are written in place in --output-dir")
+    @Option(names = "--work-dir", defaultValue = "", description = "directory for in-progress files before moving to output-dir")
     String workDir;
     @Option(names = "--datetime-format", defaultValue = "%Y-%m-%d_%H", description = "strftime compatible format for <DATETIME> in filename format")
     String datetimeFormat;
@@ -51,9 +64,9 @@ public final class NsqToFile implements Callable<Integer> {
     boolean gzip;
     @Option(names = "--skip-empty-files", defaultValue = "false", arity = "0..1", description = "skip writing empty files")
     boolean skipEmptyFiles;
-    @Option(names = "--topic-refresh", defaultValue = "1m", description = "accepted for compatibility")
+    @Option(names = "--topic-refresh", defaultValue = "1m", description = "how frequently the topic list should be refreshed")
     Duration topicRefresh;
-    @Option(names = "--topic-pattern", defaultValue = "", description = "not supported yet: give --topic")
+    @Option(names = "--topic-pattern", defaultValue = "", description = "only log topics matching the following pattern")
     String topicPattern;
     @Option(names = "--rotate-size", defaultValue = "0", description = "rotate the file when it grows bigger than `rotate-size` bytes")
     long rotateSize;
@@ -73,6 +86,11 @@ public final class NsqToFile implements Callable<Integer> {
     String logLevel;
     @Option(names = "--log-prefix", defaultValue = "[nsq_to_file] ", description = "log message prefix")
     String logPrefix;
+    @Option(names = "--consumer-opt", paramLabel = "<name,value>", description = "option to passthrough to the consumer (may be given multiple times)")
+    List<String> consumerOpts = new ArrayList<>();
+
+    private final Map<String, FileLogger> loggers = new ConcurrentHashMap<>();
+    private Pattern pattern;
 
     public static void main(String[] args) {
         System.exit(GoFlags.execute(new NsqToFile(), args));
@@ -80,27 +98,142 @@ public final class NsqToFile implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (topics.isEmpty()) {
-            return Tool.usage("nsq_to_file", topicPattern.isEmpty() ? "--topic is required" : "--topic-pattern is not supported yet; give --topic");
-        }
-        if (nsqdTcpAddresses.isEmpty() && lookupdHttpAddresses.isEmpty()) {
-            return Tool.usage("nsq_to_file", "--nsqd-tcp-address or --lookupd-http-address required");
-        }
-        boolean needsRev = gzip || rotateSize > 0 || !rotateInterval.isZero();
-        if (needsRev && !filenameFormat.contains("<REV>")) {
-            return Tool.usage("nsq_to_file", "missing <REV> in --filename-format when gzip, rotation, or work dir enabled");
+        String problem = validate();
+        if (problem != null) {
+            return Tool.usage("nsq_to_file", problem);
         }
         Files.createDirectories(Path.of(outputDir));
-        List<FileLogger> loggers = new ArrayList<>();
+        Files.createDirectories(Path.of(workDir));
         CountDownLatch stopRequested = Tool.onTermOrInt();
-        for (String topic : topics) {
-            FileLogger logger = new FileLogger(topic);
-            logger.start();
-            loggers.add(logger);
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> loggers.values().forEach(FileLogger::rotateNow));
+        try {
+            if (!topics.isEmpty()) {
+                for (String topic : topics) {
+                    startLogger(topic);
+                }
+            } else {
+                discoverTopics(); // the first time, an unreachable lookupd is an error
+                Thread refresher = new Thread(() -> refreshTopics(stopRequested), "nsq_to_file-topics");
+                refresher.setDaemon(true);
+                refresher.start();
+            }
+            stopRequested.await();
+        } finally {
+            loggers.values().forEach(FileLogger::stop);
         }
-        stopRequested.await();
-        loggers.forEach(FileLogger::stop);
         return 0;
+    }
+
+    private String validate() {
+        if (channel.isEmpty()) {
+            return "--channel is required";
+        }
+        if (httpConnectTimeout.isNegative() || httpConnectTimeout.isZero()) {
+            return "--http-client-connect-timeout should be positive";
+        }
+        if (httpRequestTimeout.isNegative() || httpRequestTimeout.isZero()) {
+            return "--http-client-request-timeout should be positive";
+        }
+        if (nsqdTcpAddresses.isEmpty() && lookupdHttpAddresses.isEmpty()) {
+            return "--nsqd-tcp-address or --lookupd-http-address required.";
+        }
+        if (!nsqdTcpAddresses.isEmpty() && !lookupdHttpAddresses.isEmpty()) {
+            return "use --nsqd-tcp-address or --lookupd-http-address not both";
+        }
+        if (gzipLevel < 1 || gzipLevel > 9) {
+            return "invalid --gzip-level value (" + gzipLevel + "), should be 1-9";
+        }
+        if (topics.isEmpty() && topicPattern.isEmpty()) {
+            return "--topic or --topic-pattern required";
+        }
+        if (topics.isEmpty() && lookupdHttpAddresses.isEmpty()) {
+            return "--lookupd-http-address must be specified when no --topic specified";
+        }
+        try {
+            pattern = topicPattern.isEmpty() ? null : Pattern.compile(topicPattern);
+        } catch (PatternSyntaxException e) {
+            return "--topic-pattern is invalid: " + e.getDescription();
+        }
+        if (workDir.isEmpty()) {
+            workDir = outputDir;
+        }
+        if (needsRev() && !filenameFormat.contains("<REV>")) {
+            return "missing <REV> in --filename-format when gzip, rotation, or work dir enabled";
+        }
+        try {
+            consumerConfig();
+        } catch (IllegalArgumentException e) {
+            return "--consumer-opt: " + e.getMessage();
+        }
+        return null;
+    }
+
+    private boolean needsRev() {
+        return gzip || rotateSize > 0 || !rotateInterval.isZero() || !workDir.equals(outputDir);
+    }
+
+    private Config consumerConfig() {
+        Config config = new Config();
+        config.maxInFlight = maxInFlight;
+        config.userAgent = "nsq_to_file/" + NsqVersion.NSQ + " jnsq/" + NsqVersion.JNSQ;
+        config.dialTimeout = httpConnectTimeout;
+        consumerOpts.forEach(config::set);
+        return config;
+    }
+
+    private synchronized void startLogger(String topic) throws IOException {
+        if (loggers.containsKey(topic)) {
+            return;
+        }
+        if (pattern != null && !pattern.matcher(topic).find()) {
+            Tool.log(logPrefix, "skipping topic " + topic + " (doesn't match pattern " + topicPattern + ")");
+            return;
+        }
+        FileLogger logger = new FileLogger(topic);
+        logger.start();
+        loggers.put(topic, logger);
+    }
+
+    /** Starts a logger for every topic the lookupds know that matches {@code --topic-pattern}. */
+    private void discoverTopics() throws IOException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(httpConnectTimeout).build();
+        IOException last = null;
+        boolean answered = false;
+        for (String lookupd : lookupdHttpAddresses) {
+            try {
+                HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create("http://" + lookupd + "/topics"))
+                        .timeout(httpRequestTimeout).build(), HttpResponse.BodyHandlers.ofString());
+                if (resp.statusCode() != 200) {
+                    throw new IOException("lookupd " + lookupd + " answered " + resp.statusCode() + " " + resp.body());
+                }
+                answered = true;
+                for (JsonNode t : JSON.readTree(resp.body()).path("topics")) {
+                    startLogger(t.asText());
+                }
+            } catch (IOException e) {
+                last = new IOException("cannot reach lookupd at " + lookupd + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (!answered && last != null) {
+            throw last;
+        }
+    }
+
+    private void refreshTopics(CountDownLatch stopRequested) {
+        try {
+            while (!stopRequested.await(topicRefresh.toMillis(), TimeUnit.MILLISECONDS)) {
+                try {
+                    discoverTopics();
+                } catch (IOException e) {
+                    Tool.log(logPrefix, "ERROR: could not retrieve topic list: " + e.getMessage());
+                }
+            }
+        } catch (InterruptedException ignored) {
+            // stopping
+        }
     }
 
     /** One topic's consumer and current file; writes happen on the consumer's handler thread. */
@@ -124,8 +257,7 @@ public final class NsqToFile implements Callable<Integer> {
             String shortHost = host.split("\\.")[0];
             String identifier = hostIdentifier.isEmpty() ? shortHost
                     : hostIdentifier.replace("<SHORT_HOST>", shortHost).replace("<HOSTNAME>", host);
-            boolean needsRev = gzip || rotateSize > 0 || !rotateInterval.isZero();
-            String f = needsRev ? filenameFormat : filenameFormat.replace("<REV>", "");
+            String f = needsRev() ? filenameFormat : filenameFormat.replace("<REV>", "");
             f = f.replace("<TOPIC>", topic).replace("<HOST>", identifier)
                     .replace("<PID>", Long.toString(ProcessHandle.current().pid()));
             if (gzip && !f.endsWith(".gz")) {
@@ -135,11 +267,7 @@ public final class NsqToFile implements Callable<Integer> {
         }
 
         void start() throws IOException {
-            Config config = new Config();
-            config.maxInFlight = maxInFlight;
-            config.userAgent = "nsq_to_file/" + NsqVersion.NSQ + " jnsq/" + NsqVersion.JNSQ;
-            config.dialTimeout = httpConnectTimeout;
-            consumer = new Consumer(topic, channel, config, this::write);
+            consumer = new Consumer(topic, channel, consumerConfig(), this::write);
             consumer.connectToNsqds(nsqdTcpAddresses);
             consumer.connectToLookupds(lookupdHttpAddresses);
             Tool.log(logPrefix, "[" + topic + "/" + channel + "] consuming");
@@ -225,8 +353,13 @@ public final class NsqToFile implements Callable<Integer> {
             openedAt = System.nanoTime();
             boolean exclusive = gzip || !rotateInterval.isZero();
             while (true) {
-                path = Path.of(outputDir).resolve(name.replace("<REV>", String.format("-%06d", rev)));
+                String revName = name.replace("<REV>", String.format("-%06d", rev));
+                path = Path.of(workDir).resolve(revName);
                 Files.createDirectories(path.getParent());
+                if (!workDir.equals(outputDir) && Files.exists(Path.of(outputDir).resolve(revName))) {
+                    rev++; // a finished file of that name is already there
+                    continue;
+                }
                 if (exclusive && Files.exists(path)) {
                     rev++;
                     continue;
@@ -258,10 +391,41 @@ public final class NsqToFile implements Callable<Integer> {
             }
             file.getFD().sync();
             file.close();
+            file = null;
             if (skipEmptyFiles && size == 0) {
                 Files.deleteIfExists(path);
+            } else if (!workDir.equals(outputDir)) {
+                moveToOutputDir();
             }
-            file = null;
+        }
+
+        /** Moves the finished file from the work dir, never over an existing file: the revision goes up instead. */
+        private void moveToOutputDir() throws IOException {
+            Path dst = Path.of(outputDir).resolve(Path.of(workDir).relativize(path));
+            Files.createDirectories(dst.getParent());
+            for (int r = rev + 1; ; r++) {
+                try {
+                    Files.move(path, dst); // fails rather than replaces
+                    Tool.log(logPrefix, "[" + topic + "/" + channel + "] moving finished file " + path + " to " + dst);
+                    return;
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    Tool.log(logPrefix, "WARNING: [" + topic + "/" + channel + "] destination file already exists: " + dst);
+                    dst = Path.of(outputDir).resolve(filename.replace("<REV>", String.format("-%06d", r)));
+                }
+            }
+        }
+
+        /** SIGHUP: close the current file (moving it out of the work dir) and open the next revision. */
+        synchronized void rotateNow() {
+            if (file == null) {
+                return;
+            }
+            try {
+                rotate();
+            } catch (IOException e) {
+                Tool.log(logPrefix, "FATAL: [" + topic + "/" + channel + "] " + e.getMessage());
+                Runtime.getRuntime().halt(1);
+            }
         }
 
         /** SIGTERM/SIGINT: stop taking messages, write and sync what was taken, finish it, close. */

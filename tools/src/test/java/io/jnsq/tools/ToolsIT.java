@@ -258,6 +258,47 @@ class ToolsIT {
     }
 
     @Test
+    void nsqToFileFollowsATopicPatternAndMovesFinishedFilesOutOfTheWorkDir() throws Exception {
+        Server lookupd = bin().lookupd();
+        Server s = bin().nsqd("--lookupd-tcp-address=" + lookupd.tcpAddress(), "--broadcast-address=127.0.0.1");
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        http("POST", s.http(), "/pub?topic=app.a", "a1");
+        http("POST", s.http(), "/pub?topic=other", "o1");
+        await(() -> get(lookupd.http(), "/topics").contains("other"), "lookupd knows the topics");
+        Run toFile = bin().run(null, "nsq_to_file", "--topic-pattern=^app\\.", "--topic-refresh=200ms",
+                "--work-dir=" + work, "--output-dir=" + out, "--sync-interval=100ms",
+                "--lookupd-http-address=" + lookupd.httpAddress());
+        http("POST", s.http(), "/pub?topic=app.b", "b1"); // a topic that appears later is picked up
+        http("POST", s.http(), "/pub?topic=app.a", "a2");
+        await(() -> contents(work).size() == 2 && contents(work).values().stream().mapToInt(String::length).sum() == 9,
+                "both app topics written in the work dir");
+        assertThat(contents(out)).isEmpty();
+        toFile.process().destroy();
+        assertThat(toFile.exitCode()).isZero();
+        assertThat(contents(work)).isEmpty();
+        Map<String, String> files = contents(out);
+        assertThat(files).hasSize(2);
+        String host = "[^.]+";
+        assertThat(files.keySet()).anyMatch(n -> n.matches("app\\.a\\." + host + "-000000\\.\\d{4}-\\d{2}-\\d{2}_\\d{2}\\.log"));
+        assertThat(files.entrySet()).anyMatch(e -> e.getKey().startsWith("app.a.") && e.getValue().equals("a1\na2\n"));
+        assertThat(files.entrySet()).anyMatch(e -> e.getKey().startsWith("app.b.") && e.getValue().equals("b1\n"));
+        assertThat(toFile.errors()).contains("skipping topic other");
+    }
+
+    private static Map<String, String> contents(Path dir) {
+        try (var files = Files.list(dir)) {
+            Map<String, String> out = new java.util.TreeMap<>();
+            for (Path f : files.toList()) {
+                out.put(f.getFileName().toString(), Files.readString(f));
+            }
+            return out;
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
+    @Test
     void badFlagsExitTwoAndUnreachableServersExitOneWithAMessage() throws Exception {
         for (String tool : List.of("to_nsq", "nsq_tail", "nsq_to_http", "nsq_to_nsq", "nsq_stat")) {
             Run bad = bin().run(null, tool, "--no-such-flag");
