@@ -1,88 +1,53 @@
 package io.jnsq.lookupd;
 
+import static io.jnsq.testing.RealProcesses.await;
+import static io.jnsq.testing.RealProcesses.freePort;
+import static io.jnsq.testing.RealProcesses.get;
+import static io.jnsq.testing.RealProcesses.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sproutsocial.nsq.MessageHandler;
 import com.sproutsocial.nsq.Subscriber;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.jnsq.testing.RealProcesses;
+import io.jnsq.testing.RealProcesses.Server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Discovery with real processes: bin/nsqlookupd and two bin/nsqd registered with it, and consumers finding them. */
 class DiscoveryIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     @TempDir
     Path tmp;
 
-    private final List<Process> processes = new ArrayList<>();
+    private RealProcesses bin;
+
+    @BeforeEach
+    void processes() {
+        bin = new RealProcesses(tmp);
+    }
 
     @AfterEach
     void stopAll() {
-        processes.forEach(Process::destroyForcibly);
+        bin.close();
     }
 
-    private record Server(Process process, int tcp, int http) {
-    }
-
-    private Server start(String binary, String... flags) throws Exception {
-        int tcp = freePort();
-        int http = freePort();
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/" + binary).toString(),
-                "--tcp-address=127.0.0.1:" + tcp, "--http-address=127.0.0.1:" + http));
-        cmd.addAll(List.of(flags));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve(binary + "-" + tcp + ".log").toFile());
-        pb.environment().put("JNSQ_NO_BUILD", "1");
-        Process p = pb.start();
-        processes.add(p);
-        await(() -> get(http, "/ping").equals("OK"), binary + " answers /ping");
-        return new Server(p, tcp, http);
+    private Server start(String binary) throws Exception {
+        return bin.server(binary);
     }
 
     private Server nsqd(Server lookupd, String name) throws Exception {
-        return start("nsqd", "--data-path=" + tmp.resolve(name).toFile().getAbsolutePath(),
-                "--lookupd-tcp-address=127.0.0.1:" + lookupd.tcp(), "--broadcast-address=127.0.0.1");
+        return bin.nsqd("--lookupd-tcp-address=127.0.0.1:" + lookupd.tcp(), "--broadcast-address=127.0.0.1");
     }
 
-    private static String get(int port, String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException | InterruptedException e) {
-            return "";
-        }
-    }
-
-    private static String post(int port, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(100);
-        }
+    private static String post(int port, String path, String body) {
+        return http("POST", port, path, body);
     }
 
     @Test
@@ -126,14 +91,13 @@ class DiscoveryIT {
     void brokersRegisterAgainWhenLookupdRestarts() throws Exception {
         int lookupTcp = freePort();
         int lookupHttp = freePort();
-        Process first = startLookupdOn(lookupTcp, lookupHttp);
-        Server a = start("nsqd", "--data-path=" + tmp.resolve("a").toFile().getAbsolutePath(),
-                "--lookupd-tcp-address=127.0.0.1:" + lookupTcp, "--broadcast-address=127.0.0.1");
+        Process first = bin.server(lookupTcp, lookupHttp, "nsqlookupd").process();
+        Server a = bin.nsqd("--lookupd-tcp-address=127.0.0.1:" + lookupTcp, "--broadcast-address=127.0.0.1");
         post(a.http(), "/pub?topic=survivor", "x");
         await(() -> get(lookupHttp, "/lookup?topic=survivor").contains("\"tcp_port\":" + a.tcp()), "registered");
         first.destroy();
         first.waitFor(30, TimeUnit.SECONDS);
-        startLookupdOn(lookupTcp, lookupHttp);
+        bin.server(lookupTcp, lookupHttp, "nsqlookupd");
         await(() -> get(lookupHttp, "/lookup?topic=survivor").contains("\"tcp_port\":" + a.tcp()), "registered again");
     }
 
@@ -159,22 +123,5 @@ class DiscoveryIT {
             subscriber.stop();
         }
         assertThat(got).contains("a0", "a9", "b0", "b9");
-    }
-
-    private Process startLookupdOn(int tcp, int http) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/nsqlookupd").toString(), "--tcp-address=127.0.0.1:" + tcp,
-                "--http-address=127.0.0.1:" + http).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("lookupd-" + tcp + ".log").toFile()));
-        pb.environment().put("JNSQ_NO_BUILD", "1");
-        Process p = pb.start();
-        processes.add(p);
-        await(() -> get(http, "/ping").equals("OK"), "nsqlookupd answers /ping");
-        return p;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

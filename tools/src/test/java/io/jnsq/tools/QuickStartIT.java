@@ -1,9 +1,10 @@
 package io.jnsq.tools;
 
-import static io.jnsq.tools.RealProcesses.await;
-import static io.jnsq.tools.RealProcesses.http;
+import static io.jnsq.testing.RealProcesses.await;
+import static io.jnsq.testing.RealProcesses.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jnsq.testing.RealProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,15 +1,16 @@
 package io.jnsq.tools;
 
-import static io.jnsq.tools.RealProcesses.await;
-import static io.jnsq.tools.RealProcesses.get;
-import static io.jnsq.tools.RealProcesses.http;
+import static io.jnsq.testing.RealProcesses.await;
+import static io.jnsq.testing.RealProcesses.get;
+import static io.jnsq.testing.RealProcesses.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.jnsq.tools.RealProcesses.Run;
-import io.jnsq.tools.RealProcesses.Server;
+import io.jnsq.testing.RealProcesses;
+import io.jnsq.testing.RealProcesses.Run;
+import io.jnsq.testing.RealProcesses.Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;

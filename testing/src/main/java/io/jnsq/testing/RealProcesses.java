@@ -1,4 +1,4 @@
-package io.jnsq.tools;
+package io.jnsq.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,44 +15,48 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The programs of {@code bin/} run as a user runs them, for the tools' integration tests: brokers and lookupds on free
- * ports, tools with their output captured to files. {@link #close()} kills whatever is still running.
+ * The programs of {@code bin/} run as a user runs them, for integration tests: brokers and lookupds on free ports,
+ * tools with their output captured to files, all with {@code JNSQ_NO_BUILD=1} (the modules are packaged by then).
+ * {@link #close()} kills whatever is still running.
  */
-final class RealProcesses implements AutoCloseable {
+public final class RealProcesses implements AutoCloseable {
 
-    static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    /** The repository root, seen from a module's directory (where Maven runs its tests). */
+    public static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
     private int started;
 
-    RealProcesses(Path dir) {
+    /** Logs, outputs and data paths go under {@code dir}. */
+    public RealProcesses(Path dir) {
         this.dir = dir;
     }
 
     /** A server's ports. */
-    record Server(Process process, int tcp, int http) {
-        String tcpAddress() {
+    public record Server(Process process, int tcp, int http) {
+        public String tcpAddress() {
             return "127.0.0.1:" + tcp;
         }
 
-        String httpAddress() {
+        public String httpAddress() {
             return "127.0.0.1:" + http;
         }
     }
 
     /** A started program and the file its standard output goes to (standard error goes to {@code log}). */
-    record Run(Process process, Path out, Path log) {
-        String output() throws IOException {
+    public record Run(Process process, Path out, Path log) {
+        public String output() throws IOException {
             return Files.readString(out);
         }
 
-        String errors() throws IOException {
+        public String errors() throws IOException {
             return Files.readString(log);
         }
 
-        int exitCode() throws InterruptedException {
+        /** Waits (up to 60 s) for the process to end. */
+        public int exitCode() throws InterruptedException {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 throw new AssertionError("still running after 60 s");
             }
@@ -60,28 +64,38 @@ final class RealProcesses implements AutoCloseable {
         }
     }
 
-    Server lookupd() throws Exception {
-        return server("nsqlookupd");
+    public Server lookupd(String... flags) throws Exception {
+        return server("nsqlookupd", flags);
     }
 
-    Server nsqd(String... flags) throws Exception {
+    /** A broker with a fresh data path of its own. */
+    public Server nsqd(String... flags) throws Exception {
         List<String> all = new ArrayList<>(List.of(flags));
         all.add("--data-path=" + Files.createTempDirectory(dir, "nsqd").toAbsolutePath());
         return server("nsqd", all.toArray(String[]::new));
     }
 
-    private Server server(String binary, String... flags) throws Exception {
-        int tcp = freePort();
-        int http = freePort();
+    /** {@code bin/<binary>} on free TCP and HTTP ports, once it answers {@code /ping}. */
+    public Server server(String binary, String... flags) throws Exception {
+        return server(freePort(), freePort(), binary, flags);
+    }
+
+    /** {@code bin/<binary>} on these ports (to restart a server where it was), once it answers {@code /ping}. */
+    public Server server(int tcp, int http, String binary, String... flags) throws Exception {
         List<String> args = new ArrayList<>(List.of("--tcp-address=127.0.0.1:" + tcp, "--http-address=127.0.0.1:" + http));
         args.addAll(List.of(flags));
         Run run = run(null, binary, args.toArray(String[]::new));
-        await(() -> get(http, "/ping").equals("OK"), binary + " answers /ping");
+        await(() -> {
+            if (!run.process().isAlive()) {
+                throw new AssertionError(binary + " exited with " + run.process().exitValue() + ": " + read(run.log()));
+            }
+            return get(http, "/ping").equals("OK");
+        }, binary + " answers /ping");
         return new Server(run.process(), tcp, http);
     }
 
     /** Starts {@code bin/<binary>} with {@code stdin} (a file, or none) as its standard input. */
-    Run run(Path stdin, String binary, String... args) throws IOException {
+    public Run run(Path stdin, String binary, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/" + binary).toString()));
         cmd.addAll(List.of(args));
         int n = ++started;
@@ -95,11 +109,13 @@ final class RealProcesses implements AutoCloseable {
         return new Run(p, out, log);
     }
 
-    static String get(int port, String path) {
+    /** The body of a GET on 127.0.0.1:port; "" when it cannot be reached. */
+    public static String get(int port, String path) {
         return http("GET", port, path, null);
     }
 
-    static String http(String method, int port, String path, String body) {
+    /** The body of a request on 127.0.0.1:port; "" when it cannot be reached. */
+    public static String http(String method, int port, String path, String body) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -110,7 +126,8 @@ final class RealProcesses implements AutoCloseable {
         }
     }
 
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    /** Waits up to 60 s for {@code condition}; fails the test naming {@code what} otherwise. */
+    public static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
@@ -120,7 +137,15 @@ final class RealProcesses implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
