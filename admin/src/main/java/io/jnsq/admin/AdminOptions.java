@@ -1,0 +1,83 @@
+package io.jnsq.admin;
+
+import io.jnsq.cli.GoFlags;
+import io.jnsq.cli.ListenAddress;
+import io.jnsq.cli.NsqVersion;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** nsqadmin's command-line flags, with nsqadmin's names and defaults. */
+@Command(name = "nsqadmin", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
+        description = "jnsq nsqadmin: the NSQ web console and its JSON API (NSQ v1.3.0's).")
+public class AdminOptions implements GoFlags.Validating {
+
+    @Option(names = "--log-level", defaultValue = "info", description = "set log verbosity: debug, info, warn, error, or fatal")
+    public String logLevel;
+    @Option(names = "--log-prefix", defaultValue = "[nsqadmin] ", description = "log message prefix")
+    public String logPrefix;
+    @Option(names = "--http-address", defaultValue = "0.0.0.0:4171", description = "<addr>:<port> to listen on for HTTP clients")
+    public String httpAddress;
+    @Option(names = "--base-path", defaultValue = "/", description = "URL base path")
+    public String basePath;
+    @Option(names = "--lookupd-http-address", paramLabel = "<addr>", description = "lookupd HTTP address (may be given multiple times)")
+    public List<String> lookupdHttpAddresses = new ArrayList<>();
+    @Option(names = "--nsqd-http-address", paramLabel = "<addr>", description = "nsqd HTTP address (may be given multiple times)")
+    public List<String> nsqdHttpAddresses = new ArrayList<>();
+    @Option(names = "--notification-http-endpoint", defaultValue = "", description = "HTTP endpoint (fully qualified) to which POST notifications of admin actions will be sent")
+    public String notificationHttpEndpoint;
+    @Option(names = "--admin-user", paramLabel = "<user>", description = "admin user (may be given multiple times; if specified, only these users will be able to perform privileged actions)")
+    public List<String> adminUsers = new ArrayList<>();
+    @Option(names = "--acl-http-header", defaultValue = "X-Forwarded-User", description = "HTTP header to check for authenticated admin users")
+    public String aclHttpHeader;
+    @Option(names = "--allow-config-from-cidr", defaultValue = "127.0.0.1/8", description = "A CIDR from which to allow HTTP requests to the /config endpoint")
+    public String allowConfigFromCidr;
+    @Option(names = "--http-client-connect-timeout", defaultValue = "2s", description = "timeout for HTTP connect")
+    public Duration httpClientConnectTimeout;
+    @Option(names = "--http-client-request-timeout", defaultValue = "5s", description = "timeout for HTTP request")
+    public Duration httpClientRequestTimeout;
+    @Option(names = "--graphite-url", defaultValue = "", description = "accepted for compatibility; rates are computed from /stats instead")
+    public String graphiteUrl;
+
+    @Override
+    public Optional<String> validate() {
+        if (nsqdHttpAddresses.isEmpty() && lookupdHttpAddresses.isEmpty()) {
+            return Optional.of("--nsqd-http-address or --lookupd-http-address required");
+        }
+        if (!nsqdHttpAddresses.isEmpty() && !lookupdHttpAddresses.isEmpty()) {
+            return Optional.of("use --nsqd-http-address or --lookupd-http-address not both");
+        }
+        for (String a : concat(nsqdHttpAddresses, lookupdHttpAddresses)) {
+            if (a.startsWith("http")) {
+                return Optional.of("address " + a + " should not contain scheme");
+            }
+        }
+        try {
+            ListenAddress.port("--http-address", httpAddress);
+            Cidr.parse(allowConfigFromCidr);
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+        if (!basePath.startsWith("/")) {
+            basePath = "/" + basePath;
+        }
+        if (basePath.length() > 1 && basePath.endsWith("/")) {
+            basePath = basePath.substring(0, basePath.length() - 1);
+        }
+        return Optional.empty();
+    }
+
+    /** The base path as a prefix for routes and links: "" for "/". */
+    public String prefix() {
+        return basePath.equals("/") ? "" : basePath;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

@@ -1,0 +1,144 @@
+package io.jnsq.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Message rates without Graphite: every {@link #INTERVAL_SECONDS} s (once a page has been viewed) the topics' and
+ * channels' message counts are read from every node's {@code /stats}; the last {@link #SAMPLES} give each a rate
+ * history, drawn as an inline SVG sparkline, and the latest figures (depth, messages) for the topic list.
+ */
+@Singleton
+public class RateHistory {
+
+    static final int INTERVAL_SECONDS = 5;
+    static final int SAMPLES = 30;
+
+    /** The latest totals of a topic or channel ({@code topic} or {@code topic/channel}). */
+    record Latest(long depth, long messages, boolean paused, int channels) {
+    }
+
+    private final ClusterView view;
+    private final Map<String, Deque<long[]>> history = new ConcurrentHashMap<>(); // key -> {epoch ms, message count}
+    private final Map<String, Latest> latest = new ConcurrentHashMap<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "nsqadmin-rates");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public RateHistory(ClusterView view) {
+        this.view = view;
+    }
+
+    /** Starts sampling (once); pages call it so an idle nsqadmin does not poll the cluster. */
+    void touch() {
+        if (started.compareAndSet(false, true)) {
+            sampler.scheduleWithFixedDelay(this::sample, 0, INTERVAL_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    void sample() {
+        try {
+            Map<String, long[]> totals = new java.util.HashMap<>(); // key -> {depth, messages, paused, channels}
+            for (ObjectNode t : view.allPerNode(new Warnings())) {
+                String topic = t.path("topic_name").asText();
+                add(totals, topic, t, t.path("channels").size());
+                for (JsonNode c : t.path("channels")) {
+                    add(totals, topic + "/" + c.path("channel_name").asText(), c, 0);
+                }
+            }
+            long now = System.currentTimeMillis();
+            totals.forEach((key, v) -> {
+                latest.put(key, new Latest(v[0], v[1], v[2] > 0, (int) v[3]));
+                Deque<long[]> h = history.computeIfAbsent(key, k -> new ArrayDeque<>());
+                synchronized (h) {
+                    h.addLast(new long[] {now, v[1]});
+                    while (h.size() > SAMPLES + 1) {
+                        h.removeFirst();
+                    }
+                }
+            });
+            latest.keySet().retainAll(totals.keySet());
+            history.keySet().retainAll(totals.keySet());
+        } catch (Exception e) {
+            // the cluster is unreachable for now: keep what we have, try again next time
+        }
+    }
+
+    private static void add(Map<String, long[]> totals, String key, JsonNode n, int channels) {
+        long[] v = totals.computeIfAbsent(key, k -> new long[4]);
+        v[0] += n.path("depth").asLong();
+        v[1] += n.path("message_count").asLong();
+        v[2] += n.path("paused").asBoolean() ? 1 : 0;
+        v[3] = Math.max(v[3], channels);
+    }
+
+    Latest latest(String key) {
+        return latest.get(key);
+    }
+
+    /** Messages per second between samples, oldest first. */
+    List<Double> rates(String key) {
+        Deque<long[]> h = history.get(key);
+        List<Double> out = new ArrayList<>();
+        if (h == null) {
+            return out;
+        }
+        synchronized (h) {
+            long[] prev = null;
+            for (long[] s : h) {
+                if (prev != null && s[0] > prev[0]) {
+                    out.add(Math.max(0, s[1] - prev[1]) * 1000.0 / (s[0] - prev[0]));
+                }
+                prev = s;
+            }
+        }
+        return out;
+    }
+
+    /** The current rate, formatted ("12.5/s"), or "" before two samples exist. */
+    String rateText(String key) {
+        List<Double> r = rates(key);
+        return r.isEmpty() ? "" : String.format(Locale.ROOT, "%.1f/s", r.get(r.size() - 1));
+    }
+
+    /** An inline SVG polyline of the rate history (empty before two samples exist). */
+    String sparkline(String key) {
+        List<Double> r = rates(key);
+        if (r.size() < 2) {
+            return "";
+        }
+        double max = r.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        int width = 120;
+        int height = 24;
+        StringBuilder points = new StringBuilder();
+        for (int i = 0; i < r.size(); i++) {
+            double x = i * (double) width / (SAMPLES - 1);
+            double y = max == 0 ? height - 1 : height - 1 - r.get(i) / max * (height - 2);
+            points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+        }
+        return "<svg class=\"spark\" width=\"" + width + "\" height=\"" + height + "\" viewBox=\"0 0 " + width + " " + height
+                + "\" role=\"img\" aria-label=\"message rate\"><polyline fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\" points=\""
+                + points.toString().trim() + "\"/></svg>";
+    }
+
+    @PreDestroy
+    void stop() {
+        sampler.shutdownNow();
+    }
+}
