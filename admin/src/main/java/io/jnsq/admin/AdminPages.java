@@ -181,6 +181,14 @@ public class AdminPages {
         for (JsonNode n : view.nodes(w).path("nodes")) {
             Map<String, Object> m = map(n);
             m.put("address", n.path("broadcast_address").asText() + ":" + n.path("http_port").asInt());
+            List<String> tombstoned = new ArrayList<>();
+            n.path("topics").forEach(t -> {
+                if (t.path("tombstoned").asBoolean()) {
+                    tombstoned.add(t.path("topic").asText());
+                }
+            });
+            m.put("topic_count", n.path("topics").size());
+            m.put("tombstoned", tombstoned);
             nodes.add(m);
         }
         return with(nodesPage, data, "nodes", nodes, "warning", w.message());
@@ -194,9 +202,12 @@ public class AdminPages {
     }
 
     private TemplateInstance counter(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {
-        long total = 0;
-        for (JsonNode s : view.counter(w).path("stats")) {
-            total += s.path("message_count").asLong();
+        long total = rates.channelMessages(); // from the latest sample: no extra round of /stats on a big cluster
+        if (total < 0) {
+            total = 0;
+            for (JsonNode s : view.counter(w).path("stats")) {
+                total += s.path("message_count").asLong();
+            }
         }
         return with(counterPage, data, "total", String.format("%,d", total), "warning", w.message());
     }
@@ -204,11 +215,17 @@ public class AdminPages {
     private TemplateInstance lookup(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {
         List<Map<String, Object>> topics = new ArrayList<>();
         if (view.cluster().usesLookupd()) {
-            for (String t : view.cluster().topics(w)) {
+            List<String> names = view.cluster().topics(w);
+            java.util.Set<String> onNodes = new java.util.HashSet<>();
+            for (Producer p : view.cluster().producers(w)) {
+                p.topics().forEach(t -> onNodes.add(t.topic()));
+            }
+            Map<String, List<String>> channels = view.cluster().lookupdChannels(names, w);
+            for (String t : names) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("name", t);
-                m.put("channels", view.cluster().lookupdChannels(t, w));
-                m.put("inactive", view.cluster().topicProducers(t, w).isEmpty());
+                m.put("channels", channels.getOrDefault(t, List.of()));
+                m.put("inactive", !onNodes.contains(t));
                 topics.add(m);
             }
         }

@@ -104,6 +104,28 @@ public class ClusterInfo {
         return new ArrayList<>(channels);
     }
 
+    /** Each topic's channels as the lookupds know them, asked for all topics at once (in parallel). */
+    Map<String, List<String>> lookupdChannels(List<String> topics, Warnings w) {
+        Map<String, CompletableFuture<List<String>>> pending = new LinkedHashMap<>();
+        for (String t : topics) {
+            List<CompletableFuture<JsonNode>> answers = lookupds.stream().map(l -> send(l, "GET", "/channels?topic=" + enc(t))).toList();
+            pending.put(t, CompletableFuture.allOf(answers.stream().map(a -> a.exceptionally(e -> null))
+                    .toArray(CompletableFuture[]::new)).thenApply(v -> {
+                        TreeSet<String> channels = new TreeSet<>();
+                        for (CompletableFuture<JsonNode> a : answers) {
+                            JsonNode n = a.exceptionally(e -> null).join();
+                            if (n != null) {
+                                n.path("channels").forEach(c -> channels.add(c.asText()));
+                            }
+                        }
+                        return new ArrayList<>(channels);
+                    }));
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        pending.forEach((t, f) -> out.put(t, f.join()));
+        return out;
+    }
+
     /** The nsqds that have a topic. */
     List<Producer> topicProducers(String topic, Warnings w) throws UpstreamException {
         if (!usesLookupd()) {

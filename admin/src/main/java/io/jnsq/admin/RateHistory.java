@@ -35,6 +35,7 @@ public class RateHistory {
     private final Map<String, Deque<long[]>> history = new ConcurrentHashMap<>(); // key -> {epoch ms, message count}
     private final Map<String, Latest> latest = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
+    private volatile long channelMessages = -1;
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nsqadmin-rates");
         t.setDaemon(true);
@@ -63,6 +64,8 @@ public class RateHistory {
                 }
             }
             long now = System.currentTimeMillis();
+            channelMessages = totals.entrySet().stream().filter(e -> e.getKey().contains("/"))
+                    .mapToLong(e -> e.getValue()[1]).sum();
             totals.forEach((key, v) -> {
                 latest.put(key, new Latest(v[0], v[1], v[2] > 0, (int) v[3]));
                 Deque<long[]> h = history.computeIfAbsent(key, k -> new ArrayDeque<>());
@@ -86,6 +89,11 @@ public class RateHistory {
         v[1] += n.path("message_count").asLong();
         v[2] += n.path("paused").asBoolean() ? 1 : 0;
         v[3] = Math.max(v[3], channels);
+    }
+
+    /** Every channel's message count summed, as of the latest sample; -1 before the first. */
+    long channelMessages() {
+        return channelMessages;
     }
 
     Latest latest(String key) {

@@ -163,7 +163,7 @@ class AdminIT {
         assertThat(page("/")).contains("<h1>Streams</h1>", "/topics/orders");
         assertThat(page("/topics/orders")).contains("Topic <code>orders</code>", "billing", node(a), node(b), "Pause topic");
         assertThat(page("/topics/orders/billing")).contains("Channel <code>billing</code>", "Clients", "Pause channel");
-        assertThat(page("/nodes")).contains("NSQd Nodes (2)", "orders");
+        assertThat(page("/nodes")).contains("NSQd Nodes (2)", "/nodes/" + node(a), "/nodes/" + node(b));
         assertThat(page("/nodes/" + node(b))).contains("NSQd <code>" + node(b) + "</code>", "billing");
         assertThat(page("/counter")).contains("Messages processed", "id=\"counter\"");
         assertThat(page("/lookup")).contains("<h1>Lookup</h1>", "orders", "billing", "Create a topic or channel");
