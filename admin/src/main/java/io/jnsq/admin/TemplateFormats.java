@@ -15,7 +15,7 @@ final class TemplateFormats {
 
     /** A topic or channel name as a URL path segment ({@code #ephemeral} escaped). */
     static String urlenc(Object s) {
-        return URLEncoder.encode(String.valueOf(s), StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(String.valueOf(s), StandardCharsets.UTF_8).replace("+", "%20").replace("%3A", ":");
     }
 
     /** Nanoseconds as "1h2m3s". */
