@@ -1,0 +1,103 @@
+package io.jnsq.operator;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a user asks for in an NsqCluster. Defaults make {@code spec: {}} a 3 + 3 cluster with an nsqadmin. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class NsqClusterSpec {
+
+    @JsonPropertyDescription("jnsq version: the image tag of every component (default: the operator's own version)")
+    public String version;
+
+    @JsonPropertyDescription("image registry and prefix; images are <image>-nsqd, <image>-nsqlookupd, <image>-nsqadmin")
+    @Default(Images.DEFAULT_PREFIX)
+    public String image = Images.DEFAULT_PREFIX;
+
+    public LookupdSpec lookupd = new LookupdSpec();
+    public NsqdSpec nsqd = new NsqdSpec();
+    public AdminSpec admin = new AdminSpec();
+
+    @JsonPropertyDescription("pod template overrides applied to every component's pods")
+    public PodTemplateOverrides template = new PodTemplateOverrides();
+
+    /** nsqlookupd: a StatefulSet behind a headless Service (stable per-pod DNS names). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class LookupdSpec {
+        @Min(1)
+        @Max(9)
+        @Default("3")
+        public int replicas = 3;
+        public ResourceRequirements resources;
+        @JsonPropertyDescription("extra nsqlookupd flags (name without dashes -> value), e.g. tombstone-lifetime: 60s")
+        public Map<String, String> config = new LinkedHashMap<>();
+    }
+
+    /** nsqd: a StatefulSet with a volume per pod, each advertising its stable DNS name. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class NsqdSpec {
+        @SpecReplicas
+        @Min(0)
+        @Default("3")
+        public int replicas = 3;
+        public StorageSpec storage = new StorageSpec();
+        public ResourceRequirements resources;
+        @JsonPropertyDescription("extra nsqd flags (name without dashes -> value), e.g. mem-queue-size: \"20000\"")
+        public Map<String, String> config = new LinkedHashMap<>();
+        @JsonPropertyDescription("how long a scale-down waits for a broker to drain before it is given up (seconds)")
+        @Min(10)
+        @Default("600")
+        public int drainTimeoutSeconds = 600;
+        @JsonPropertyDescription("seconds a stopping nsqd gets to flush memory to disk before it is killed")
+        @Min(10)
+        @Default("120")
+        public int terminationGracePeriodSeconds = 120;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class StorageSpec {
+        @Pattern("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$")
+        @Default("10Gi")
+        public String size = "10Gi";
+        public String storageClassName;
+        @JsonPropertyDescription("delete a broker's volume claim when the cluster is scaled down (default: keep it)")
+        @Default("false")
+        public boolean deleteClaimsOnScaleDown;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class AdminSpec {
+        @Default("true")
+        public boolean enabled = true;
+        @Min(0)
+        @Default("1")
+        public int replicas = 1;
+        @Pattern("^(ClusterIP|NodePort|LoadBalancer)$")
+        @Default("ClusterIP")
+        public String serviceType = "ClusterIP";
+        public ResourceRequirements resources;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class PodTemplateOverrides {
+        public Affinity affinity;
+        public List<Toleration> tolerations = new ArrayList<>();
+        public List<TopologySpreadConstraint> topologySpreadConstraints = new ArrayList<>();
+        public String priorityClassName;
+        public Map<String, String> annotations = new LinkedHashMap<>();
+        public Map<String, String> labels = new LinkedHashMap<>();
+    }
+}
