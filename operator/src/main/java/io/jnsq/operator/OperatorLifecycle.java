@@ -34,7 +34,10 @@ public class OperatorLifecycle {
         if (!enabled) {
             return;
         }
-        operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        // status is patched with a JSON merge patch rather than server-side apply: the operator owns the whole status,
+        // and the fabric8 mock server the tests run against does not take apply patches on /status
+        operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
+                .withUseSSAToPatchPrimaryResource(false));
         NsqClusterReconciler reconciler = new NsqClusterReconciler(client, BrokerEndpoints.DNS, new NsqdDrain(), Clock.systemUTC());
         operator.register(reconciler, c -> {
             if (namespaces.contains("*")) {
