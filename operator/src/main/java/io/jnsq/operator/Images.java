@@ -9,10 +9,23 @@ public final class Images {
     private Images() {
     }
 
+    private static final String VERSION = readVersion();
+
     /** The version this operator was built as (the default tag). */
     public static String operatorVersion() {
-        String v = Images.class.getPackage().getImplementationVersion();
-        return v == null ? "0.1.0-SNAPSHOT" : v;
+        return VERSION;
+    }
+
+    private static String readVersion() {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Images.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the operator's version", e);
+        }
+        return p.getProperty("version", "unknown");
     }
 
     static String of(NsqClusterSpec spec, String component) {

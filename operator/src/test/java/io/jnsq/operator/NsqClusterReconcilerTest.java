@@ -83,7 +83,7 @@ class NsqClusterReconcilerTest {
         assertThat(nsqd.getSpec().getReplicas()).isEqualTo(3);
         PodSpec pod = nsqd.getSpec().getTemplate().getSpec();
         Container broker = container(pod);
-        assertThat(broker.getImage()).isEqualTo("ghcr.io/jnsq/jnsq-nsqd:" + Images.operatorVersion());
+        assertThat(broker.getImage()).isEqualTo("ghcr.io/jnsq/jnsq-nsqd:0.1.0-SNAPSHOT");
         assertThat(broker.getArgs()).containsExactly("--tcp-address=0.0.0.0:4150", "--http-address=0.0.0.0:4151",
                 "--data-path=/data", "--broadcast-address=$(POD_NAME).demo-nsqd-headless.prod.svc",
                 "--lookupd-tcp-address=demo-nsqlookupd-0.demo-nsqlookupd-headless.prod.svc:4160",
