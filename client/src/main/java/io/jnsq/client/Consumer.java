@@ -189,9 +189,16 @@ public final class Consumer implements AutoCloseable {
         }
         Connection c = new Connection(address, config);
         c.onMessage(m -> {
+            if (stopping) {
+                return; // arrived after RDY 0: the broker requeues it when the connection closes
+            }
             received.incrementAndGet();
             inFlight.incrementAndGet();
-            worker.execute(() -> handle(c, m));
+            try {
+                worker.execute(() -> handle(c, m));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                inFlight.decrementAndGet(); // stopping: as above
+            }
         });
         c.onClose(() -> {
             connections.remove(address, c);
