@@ -20,8 +20,11 @@ import org.jboss.logging.Logger;
 
 /**
  * One TCP client of the broker (nsqd's client_v2): its negotiated settings, its counts, and its side of the socket.
- * Messages handed to it by a channel from any thread are queued and written in one batch on the socket's event loop,
- * which is what nsqd's output buffer achieves; responses and errors are written as the commands are processed.
+ *
+ * <p>Messages handed to it by a channel from any thread are queued and moved on the socket's event loop into the
+ * client's output buffer, as nsqd's message pump does. The buffer goes out when it holds {@code output_buffer_size}
+ * bytes, when {@code output_buffer_timeout} has passed since it started filling, when the client has no RDY left,
+ * and before any response, error or heartbeat, so frames keep their order. Size 1 or timeout 0 write at once.
  */
 final class ClientConnection {
 
@@ -42,6 +45,7 @@ final class ClientConnection {
     private final Nsqd nsqd;
     private final ConcurrentLinkedQueue<Message> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final AtomicBoolean outOfRdy = new AtomicBoolean();
     private final Map<String, AtomicLong> pubCounts = new ConcurrentHashMap<>();
 
     // negotiated by IDENTIFY (event loop only, read by stats)
@@ -66,6 +70,8 @@ final class ClientConnection {
     long requeueCount;
 
     private StreamCodec codec;
+    private Buffer pending; // the output buffer: message frames not yet written (event loop only)
+    private long pendingTimer = -1;
     private long heartbeatTimer = -1;
     private long lastReadNanos = System.nanoTime();
     private boolean closed;
@@ -108,6 +114,9 @@ final class ClientConnection {
     /** Called under the channel's lock, from any thread. */
     void send(Message m) {
         outbox.add(m);
+        if (inFlightCount >= readyCount) {
+            outOfRdy.set(true);
+        }
         if (flushScheduled.compareAndSet(false, true)) {
             context.runOnContext(v -> flushOutbox());
         }
@@ -121,8 +130,17 @@ final class ClientConnection {
         writeFrame(FrameType.ERROR, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** Writes a non-message frame from the event loop, after whatever the output buffer holds. */
     void writeFrame(FrameType type, byte[] data) {
+        writePending();
         writeRaw(Frame.encode(type, data));
+    }
+
+    /** The client's RDY changed: if it can take no more, what is buffered goes out now, as in nsqd. */
+    void readyChanged() {
+        if (!isReadyForMessages()) {
+            writePending();
+        }
     }
 
     /** From here on, what we send is compressed with {@code codec}. */
@@ -159,6 +177,8 @@ final class ClientConnection {
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }
+        cancelPendingTimer();
+        pending = null;
         nsqd.removeClient(this);
         if (channel != null) {
             channel.removeClient(this);
@@ -204,11 +224,43 @@ final class ClientConnection {
         if (batch.isEmpty()) {
             return;
         }
-        ByteBuffer buf = ByteBuffer.allocate(size);
+        ByteBuffer frames = ByteBuffer.allocate(size);
         for (Message msg : batch) {
-            msg.writeFrame(buf);
+            msg.writeFrame(frames);
         }
-        writeRaw(buf.array());
+        if (pending == null) {
+            pending = Buffer.buffer(frames.array());
+        } else {
+            pending.appendBytes(frames.array());
+        }
+        if (pending.length() >= outputBufferSize || outputBufferTimeoutMillis <= 0 || outOfRdy.getAndSet(false)) {
+            writePending();
+        } else if (pendingTimer < 0) {
+            pendingTimer = vertx.setTimer(outputBufferTimeoutMillis, t -> {
+                pendingTimer = -1;
+                writePending();
+            });
+        }
+    }
+
+    private void writePending() {
+        cancelPendingTimer();
+        if (pending == null || pending.length() == 0) {
+            return;
+        }
+        Buffer out = pending;
+        pending = null;
+        if (closed) {
+            return;
+        }
+        socket.write(codec == null ? out : Buffer.buffer(codec.encode(out.getBytes())));
+    }
+
+    private void cancelPendingTimer() {
+        if (pendingTimer >= 0) {
+            vertx.cancelTimer(pendingTimer);
+            pendingTimer = -1;
+        }
     }
 
     private void writeRaw(byte[] bytes) {

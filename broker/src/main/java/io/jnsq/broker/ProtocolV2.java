@@ -492,6 +492,7 @@ final class ProtocolV2 {
             throw fatalErr("E_INVALID", "RDY count " + count + " out of range 0-" + opts.maxRdyCount);
         }
         client.channel.setReady(client, count);
+        client.readyChanged();
     }
 
     private void fin(String[] params) throws ClientError {
