@@ -1,9 +1,13 @@
 package io.jnsq.broker;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static io.jnsq.protocol.http.NsqHttp.empty;
+import static io.jnsq.protocol.http.NsqHttp.error;
+import static io.jnsq.protocol.http.NsqHttp.json;
+import static io.jnsq.protocol.http.NsqHttp.route;
+
 import io.jnsq.cli.NsqVersion;
 import io.jnsq.protocol.Names;
+import io.jnsq.protocol.http.NsqHttp;
 import io.jnsq.protocol.stats.NsqdStats;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -35,10 +39,7 @@ import org.jboss.logging.Logger;
 public class HttpApi {
 
     private static final Logger LOG = Logger.getLogger(HttpApi.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NSQ_CONTENT_TYPE = "X-Nsq-Content-Type";
-    private static final String TEXT = "text/plain; charset=utf-8";
-    private static final String JSON_TYPE = "application/json; charset=utf-8";
     private static final Map<String, Boolean> BOOL_PARAMS = Map.of("true", true, "1", true, "false", false, "0", false);
 
     private final Nsqd nsqd;
@@ -91,20 +92,14 @@ public class HttpApi {
         legacy(router, "/empty_channel", this::emptyChannel);
         legacy(router, "/pause_channel", ctx -> pauseChannel(ctx, true));
         legacy(router, "/unpause_channel", ctx -> pauseChannel(ctx, false));
-        router.route().last().handler(ctx -> {
-            if (ctx.normalizedPath().equals("/metrics") || ctx.normalizedPath().startsWith("/q/")) {
-                ctx.next();
-                return;
-            }
-            error(ctx, 404, "NOT_FOUND");
-        });
+        NsqHttp.notFoundExcept(router, Set.of("/metrics"));
     }
 
     // ---- handlers ----
 
     private void ping(RoutingContext ctx) {
         String health = nsqd.health();
-        ctx.response().setStatusCode(nsqd.isHealthy() ? 200 : 500).putHeader("Content-Type", TEXT).end(health);
+        ctx.response().setStatusCode(nsqd.isHealthy() ? 200 : 500).putHeader("Content-Type", NsqHttp.TEXT_TYPE).end(health);
     }
 
     private void info(RoutingContext ctx) {
@@ -256,7 +251,7 @@ public class HttpApi {
         if ("json".equals(format)) {
             json(ctx, stats);
         } else {
-            HttpServerResponse r = ctx.response().putHeader(NSQ_CONTENT_TYPE, "nsq; version=1.0").putHeader("Content-Type", TEXT);
+            HttpServerResponse r = ctx.response().putHeader(NSQ_CONTENT_TYPE, "nsq; version=1.0").putHeader("Content-Type", NsqHttp.TEXT_TYPE);
             r.end(StatsText.render(stats, nsqd.startTime() * 1000));
         }
     }
@@ -385,7 +380,7 @@ public class HttpApi {
     private void publish(RoutingContext ctx, String topicName, List<Message> messages) {
         try {
             nsqd.getTopic(topicName).putAll(messages);
-            ctx.response().putHeader(NSQ_CONTENT_TYPE, "nsq; version=1.0").putHeader("Content-Type", TEXT).end("OK");
+            ctx.response().putHeader(NSQ_CONTENT_TYPE, "nsq; version=1.0").putHeader("Content-Type", NsqHttp.TEXT_TYPE).end("OK");
         } catch (PublishRefusedException e) {
             LOG.warnf("HTTP publish to %s refused: %s", topicName, e.getMessage());
             error(ctx, 503, "EXITING");
@@ -473,42 +468,6 @@ public class HttpApi {
 
     private static int int32(byte[] b, int at) {
         return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
-    }
-
-    private static void empty(RoutingContext ctx) {
-        ctx.response().putHeader(NSQ_CONTENT_TYPE, "nsq; version=1.0").end();
-    }
-
-    private static void json(RoutingContext ctx, Object value) {
-        try {
-            ctx.response().putHeader("Content-Type", JSON_TYPE).putHeader(NSQ_CONTENT_TYPE, "nsq; version=1.0")
-                    .end(JSON.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            error(ctx, 500, "INTERNAL_ERROR");
-        }
-    }
-
-    static void error(RoutingContext ctx, int status, String message) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON_TYPE)
-                .putHeader(NSQ_CONTENT_TYPE, "nsq; version=1.0").end("{\"message\":\"" + message + "\"}");
-    }
-
-    private static void route(Router router, String path, Set<HttpMethod> methods, Consumer<RoutingContext> handler) {
-        List<String> allowed = new ArrayList<>();
-        methods.forEach(m -> allowed.add(m.name()));
-        allowed.add("OPTIONS");
-        allowed.sort(String::compareTo);
-        String allow = String.join(", ", allowed);
-        router.route(path).order(-100).handler(ctx -> {
-            if (methods.contains(ctx.request().method())) {
-                handler.accept(ctx);
-            } else if (ctx.request().method() == HttpMethod.OPTIONS) {
-                ctx.response().putHeader("Allow", allow).end();
-            } else {
-                ctx.response().putHeader("Allow", allow);
-                error(ctx, 405, "METHOD_NOT_ALLOWED");
-            }
-        });
     }
 
     private static void legacy(Router router, String path, Consumer<RoutingContext> handler) {

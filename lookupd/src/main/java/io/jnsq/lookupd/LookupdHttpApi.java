@@ -1,11 +1,15 @@
 package io.jnsq.lookupd;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static io.jnsq.protocol.http.NsqHttp.empty;
+import static io.jnsq.protocol.http.NsqHttp.error;
+import static io.jnsq.protocol.http.NsqHttp.json;
+import static io.jnsq.protocol.http.NsqHttp.route;
+
 import io.jnsq.cli.NsqVersion;
 import io.jnsq.lookupd.RegistrationDB.Producer;
 import io.jnsq.lookupd.RegistrationDB.Registration;
 import io.jnsq.protocol.Names;
+import io.jnsq.protocol.http.NsqHttp;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -24,8 +28,6 @@ import java.util.function.Consumer;
 @Singleton
 public class LookupdHttpApi {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String JSON_TYPE = "application/json; charset=utf-8";
 
     private final RegistrationDB db;
     private final LookupdOptions opts;
@@ -37,26 +39,20 @@ public class LookupdHttpApi {
     }
 
     void routes(@Observes Router router) {
-        route(router, "/ping", HttpMethod.GET, ctx -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("OK"));
-        route(router, "/info", HttpMethod.GET, ctx -> json(ctx, Map.of("version", NsqVersion.NSQ)));
-        route(router, "/debug", HttpMethod.GET, this::debug);
-        route(router, "/lookup", HttpMethod.GET, this::lookup);
-        route(router, "/topics", HttpMethod.GET, ctx -> json(ctx, Map.of("topics",
+        route(router, "/ping", Set.of(HttpMethod.GET), ctx -> ctx.response().putHeader("Content-Type", NsqHttp.TEXT_TYPE).end("OK"));
+        route(router, "/info", Set.of(HttpMethod.GET), ctx -> json(ctx, Map.of("version", NsqVersion.NSQ)));
+        route(router, "/debug", Set.of(HttpMethod.GET), this::debug);
+        route(router, "/lookup", Set.of(HttpMethod.GET), this::lookup);
+        route(router, "/topics", Set.of(HttpMethod.GET), ctx -> json(ctx, Map.of("topics",
                 RegistrationDB.keys(db.find("topic", "*", "")))));
-        route(router, "/channels", HttpMethod.GET, this::channels);
-        route(router, "/nodes", HttpMethod.GET, this::nodes);
-        route(router, "/topic/create", HttpMethod.POST, this::createTopic);
-        route(router, "/topic/delete", HttpMethod.POST, this::deleteTopic);
-        route(router, "/channel/create", HttpMethod.POST, this::createChannel);
-        route(router, "/channel/delete", HttpMethod.POST, this::deleteChannel);
-        route(router, "/topic/tombstone", HttpMethod.POST, this::tombstone);
-        router.route().last().handler(ctx -> {
-            if (ctx.normalizedPath().startsWith("/q/")) {
-                ctx.next();
-            } else {
-                error(ctx, 404, "NOT_FOUND");
-            }
-        });
+        route(router, "/channels", Set.of(HttpMethod.GET), this::channels);
+        route(router, "/nodes", Set.of(HttpMethod.GET), this::nodes);
+        route(router, "/topic/create", Set.of(HttpMethod.POST), this::createTopic);
+        route(router, "/topic/delete", Set.of(HttpMethod.POST), this::deleteTopic);
+        route(router, "/channel/create", Set.of(HttpMethod.POST), this::createChannel);
+        route(router, "/channel/delete", Set.of(HttpMethod.POST), this::deleteChannel);
+        route(router, "/topic/tombstone", Set.of(HttpMethod.POST), this::tombstone);
+        NsqHttp.notFoundExcept(router, Set.of());
     }
 
     private void lookup(RoutingContext ctx) {
@@ -223,35 +219,5 @@ public class LookupdHttpApi {
         m.put("http_port", p.httpPort);
         m.put("version", p.version);
         return m;
-    }
-
-    private static void json(RoutingContext ctx, Object value) {
-        try {
-            ctx.response().putHeader("Content-Type", JSON_TYPE).putHeader("X-Nsq-Content-Type", "nsq; version=1.0")
-                    .end(JSON.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            error(ctx, 500, "INTERNAL_ERROR");
-        }
-    }
-
-    private static void empty(RoutingContext ctx) {
-        ctx.response().putHeader("X-Nsq-Content-Type", "nsq; version=1.0").end();
-    }
-
-    private static void error(RoutingContext ctx, int status, String message) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON_TYPE)
-                .putHeader("X-Nsq-Content-Type", "nsq; version=1.0").end("{\"message\":\"" + message + "\"}");
-    }
-
-    private static void route(Router router, String path, HttpMethod method, Consumer<RoutingContext> handler) {
-        String allow = method == HttpMethod.GET ? "GET, OPTIONS" : "OPTIONS, POST";
-        router.route(path).order(-100).handler(ctx -> {
-            if (ctx.request().method() == method) {
-                handler.accept(ctx);
-            } else {
-                ctx.response().putHeader("Allow", allow);
-                error(ctx, 405, "METHOD_NOT_ALLOWED");
-            }
-        });
     }
 }
