@@ -1,5 +1,6 @@
 package io.jnsq.lookupd;
 
+import io.jnsq.cli.ListenAddress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jnsq.cli.NsqVersion;
@@ -171,7 +172,7 @@ final class LookupProtocolV1 {
         db.addProducer(new Registration("client", "", ""), peer);
         // nsqlookupd answers with a Go map: keys in alphabetical order
         String response = "{\"broadcast_address\":\"" + opts.broadcastAddress + "\",\"hostname\":\""
-                + LookupdOptions.hostname() + "\",\"http_port\":" + httpPort + ",\"tcp_port\":" + tcpPort
+                + ListenAddress.hostname() + "\",\"http_port\":" + httpPort + ",\"tcp_port\":" + tcpPort
                 + ",\"version\":\"" + NsqVersion.NSQ + "\"}";
         respond(response);
         return 4 + len;

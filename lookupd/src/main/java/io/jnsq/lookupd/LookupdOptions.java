@@ -1,6 +1,6 @@
 package io.jnsq.lookupd;
 
-import io.jnsq.cli.GoFlags;
+import io.jnsq.cli.DaemonLauncher;
 import io.jnsq.cli.ListenAddress;
 import io.jnsq.cli.NsqVersion;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** nsqlookupd's command-line flags, with nsqlookupd's names and defaults. */
 @Command(name = "nsqlookupd", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
         description = "jnsq nsqlookupd: the NSQ discovery service (TCP protocol V1 and HTTP API of NSQ v1.3.0).")
-public class LookupdOptions implements GoFlags.Validating {
+public class LookupdOptions implements DaemonLauncher.DaemonFlags {
 
     @Option(names = "--log-level", defaultValue = "info", description = "set log verbosity: debug, info, warn, error, or fatal")
     public String logLevel;
@@ -43,26 +43,25 @@ public class LookupdOptions implements GoFlags.Validating {
             return Optional.of("--config files are not supported; pass flags instead");
         }
         try {
-            port("--tcp-address", tcpAddress);
-            port("--http-address", httpAddress);
+            ListenAddress.port("--tcp-address", tcpAddress);
+            ListenAddress.port("--http-address", httpAddress);
         } catch (IllegalArgumentException e) {
             return Optional.of(e.getMessage());
         }
         if (broadcastAddress == null || broadcastAddress.isBlank()) {
-            broadcastAddress = hostname();
+            broadcastAddress = ListenAddress.hostname();
         }
         return Optional.empty();
     }
 
-    static String hostname() {
-        return ListenAddress.hostname();
+
+    @Override
+    public String httpAddress() {
+        return httpAddress;
     }
 
-    static String host(String address) {
-        return ListenAddress.host(address);
-    }
-
-    static int port(String flag, String address) {
-        return ListenAddress.port(flag, address);
+    @Override
+    public String logLevel() {
+        return logLevel;
     }
 }

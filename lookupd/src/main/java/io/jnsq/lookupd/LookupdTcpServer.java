@@ -1,5 +1,6 @@
 package io.jnsq.lookupd;
 
+import io.jnsq.cli.ListenAddress;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
@@ -33,8 +34,8 @@ public class LookupdTcpServer {
     }
 
     void start(@Observes StartupEvent event) throws Exception {
-        NetServerOptions netOptions = new NetServerOptions().setHost(LookupdOptions.host(options.tcpAddress))
-                .setPort(LookupdOptions.port("--tcp-address", options.tcpAddress)).setReuseAddress(true);
+        NetServerOptions netOptions = new NetServerOptions().setHost(ListenAddress.host(options.tcpAddress))
+                .setPort(ListenAddress.port("--tcp-address", options.tcpAddress)).setReuseAddress(true);
         server = vertx.createNetServer(netOptions).connectHandler(socket -> {
             LookupProtocolV1 protocol = new LookupProtocolV1(socket, db, options, port(), advertisedHttpPort());
             socket.handler(protocol::onData);
@@ -42,7 +43,7 @@ public class LookupdTcpServer {
             socket.exceptionHandler(e -> LOG.debugf("TCP: %s", e.getMessage()));
         });
         server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.infof("TCP: listening on %s:%d", LookupdOptions.host(options.tcpAddress), server.actualPort());
+        LOG.infof("TCP: listening on %s:%d", ListenAddress.host(options.tcpAddress), server.actualPort());
     }
 
     public int port() {
@@ -50,7 +51,7 @@ public class LookupdTcpServer {
     }
 
     private int advertisedHttpPort() {
-        int configured = LookupdOptions.port("--http-address", options.httpAddress);
+        int configured = ListenAddress.port("--http-address", options.httpAddress);
         return configured != 0 ? configured : boundHttpPort(httpPort);
     }
 

@@ -56,11 +56,14 @@ class DiscoveryIT {
         Server a = nsqd(lookupd, "a");
         Server b = nsqd(lookupd, "b");
         post(a.http(), "/pub?topic=shared", "from-a");
-        post(b.http(), "/pub?topic=shared", "from-b");
         post(a.http(), "/channel/create?topic=shared&channel=c1", "");
+        await(() -> get(lookupd.http(), "/lookup?topic=shared").contains("\"c1\""), "a's channel listed");
+        post(b.http(), "/pub?topic=shared", "from-b");
         await(() -> get(lookupd.http(), "/lookup?topic=shared").contains("\"tcp_port\":" + a.tcp())
-                && get(lookupd.http(), "/lookup?topic=shared").contains("\"tcp_port\":" + b.tcp())
-                && get(lookupd.http(), "/lookup?topic=shared").contains("\"c1\""), "both brokers and the channel listed");
+                && get(lookupd.http(), "/lookup?topic=shared").contains("\"tcp_port\":" + b.tcp()), "both brokers listed");
+        // b created the topic when lookupd already knew c1, so b made c1 too, as nsqd does
+        await(() -> get(b.http(), "/stats?format=json&topic=shared").contains("\"channel_name\":\"c1\""),
+                "b created the channel lookupd knew");
         assertThat(get(lookupd.http(), "/lookup?topic=shared")).startsWith("{\"channels\":[\"c1\"],\"producers\":[");
         assertThat(get(lookupd.http(), "/nodes")).contains("\"http_port\":" + a.http()).contains("\"http_port\":" + b.http());
         assertThat(get(lookupd.http(), "/topics")).isEqualTo("{\"topics\":[\"shared\"]}");
@@ -72,6 +75,7 @@ class DiscoveryIT {
                 "the broker created the channel lookupd knew");
 
         post(a.http(), "/channel/delete?topic=shared&channel=c1", "");
+        post(b.http(), "/channel/delete?topic=shared&channel=c1", "");
         await(() -> get(lookupd.http(), "/channels?topic=shared").equals("{\"channels\":[\"c1\"]}")
                 && !get(lookupd.http(), "/debug").contains("channel:shared:c1\":[{"), "channel unregistered");
 
@@ -85,6 +89,17 @@ class DiscoveryIT {
         assertThat(b.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         await(() -> !get(lookupd.http(), "/lookup?topic=shared").contains("\"tcp_port\":" + b.tcp()), "b gone from /lookup");
         assertThat(get(lookupd.http(), "/lookup?topic=shared")).contains("\"tcp_port\":" + a.tcp());
+    }
+
+    @Test
+    void logLevelFlagDecidesWhatTheDaemonsLog() throws Exception {
+        Server chatty = bin.lookupd();
+        Server quiet = bin.lookupd("--log-level=warn");
+        Server quietBroker = nsqd(quiet, "quiet");
+        post(quietBroker.http(), "/topic/create?topic=logged", "");
+        await(() -> get(quiet.http(), "/topics").contains("logged"), "the quiet lookupd learns the topic");
+        assertThat(chatty.run().output()).contains("TCP: listening on 127.0.0.1:" + chatty.tcp());
+        assertThat(quiet.run().output() + quiet.run().errors()).doesNotContain("TCP: listening").doesNotContain("INFO");
     }
 
     @Test

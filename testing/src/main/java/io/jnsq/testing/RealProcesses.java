@@ -34,8 +34,12 @@ public final class RealProcesses implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** A server's ports. */
-    public record Server(Process process, int tcp, int http) {
+    /** A started server and its ports. */
+    public record Server(Run run, int tcp, int http) {
+        public Process process() {
+            return run.process();
+        }
+
         public String tcpAddress() {
             return "127.0.0.1:" + tcp;
         }
@@ -91,7 +95,7 @@ public final class RealProcesses implements AutoCloseable {
             }
             return get(http, "/ping").equals("OK");
         }, binary + " answers /ping");
-        return new Server(run.process(), tcp, http);
+        return new Server(run, tcp, http);
     }
 
     /** Starts {@code bin/<binary>} with {@code stdin} (a file, or none) as its standard input. */

@@ -1,0 +1,72 @@
+package io.jnsq.cli;
+
+import io.quarkus.runtime.Quarkus;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * How the NSQ daemons (nsqd, nsqlookupd, nsqadmin) start: NSQ's flags parsed first (exit 0 after {@code --help} or
+ * {@code --version}, exit 2 on a bad flag), HTTP served on {@code --http-address}, logging at {@code --log-level},
+ * and a clean exit 0 on SIGTERM or SIGINT, where the JVM would report 143 or 130. The parsed flags are then served to
+ * the application as its options bean. Quarkus is an optional dependency of this module: only the daemons use it.
+ */
+public final class DaemonLauncher {
+
+    private static final Map<Class<?>, Object> FROM_COMMAND_LINE = new ConcurrentHashMap<>();
+
+    private DaemonLauncher() {
+    }
+
+    /** What a daemon's flags tell the launcher. */
+    public interface DaemonFlags extends GoFlags.Validating {
+        String httpAddress();
+
+        String logLevel();
+    }
+
+    /** Parses {@code args} into {@code options} and runs the Quarkus application until a signal stops it. */
+    public static <T extends DaemonFlags> void run(T options, String... args) {
+        GoFlags.Parsed<T> parsed = GoFlags.parse(options, args);
+        if (!parsed.shouldRun()) {
+            System.exit(parsed.exitCode());
+        }
+        T o = parsed.options();
+        System.setProperty("quarkus.http.host", ListenAddress.host(o.httpAddress()));
+        System.setProperty("quarkus.http.port", Integer.toString(ListenAddress.port("--http-address", o.httpAddress())));
+        System.setProperty("quarkus.log.level", quarkusLevel(o.logLevel()));
+        FROM_COMMAND_LINE.put(o.getClass(), o);
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> Quarkus.asyncExit(0));
+        }
+        Quarkus.run(args);
+    }
+
+    /**
+     * The options {@link #run} parsed; when the application started without a command line (tests), the flags in the
+     * config property {@code property}, or {@code defaults} when it is not set.
+     */
+    public static <T> T options(Class<T> type, Supplier<T> fresh, String property, String defaults) {
+        Object given = FROM_COMMAND_LINE.get(type);
+        if (given != null) {
+            return type.cast(given);
+        }
+        String args = ConfigProvider.getConfig().getOptionalValue(property, String.class).orElse(defaults);
+        GoFlags.Parsed<T> parsed = GoFlags.parse(fresh.get(), args.isBlank() ? new String[0] : args.trim().split("\\s+"));
+        if (!parsed.shouldRun()) {
+            throw new IllegalArgumentException("invalid " + property + ": " + args);
+        }
+        return parsed.options();
+    }
+
+    /** NSQ's log levels as Quarkus names them. */
+    public static String quarkusLevel(String nsqLevel) {
+        return switch (nsqLevel.toLowerCase()) {
+            case "debug" -> "DEBUG";
+            case "warn" -> "WARN";
+            case "error", "fatal" -> "ERROR";
+            default -> "INFO";
+        };
+    }
+}
