@@ -7,11 +7,7 @@ import io.jnsq.protocol.FrameType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,82 +39,57 @@ public final class BenchReader implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int workers = connections > 0 ? connections : Runtime.getRuntime().availableProcessors();
-        AtomicLong total = new AtomicLong();
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (int i = 0; i < workers; i++) {
+        return BenchRun.run("bench_reader", connections, deadline, size, index -> {
             BenchConnection conn = new BenchConnection(tcpAddress, "reader", "bench_reader/" + NsqVersion.JNSQ);
             conn.line("SUB " + topic + " " + channel);
-            Thread t = new Thread(() -> {
-                long count = 0;
-                try (conn) {
-                    go.await();
-                    conn.line("RDY " + rdy);
+            return () -> consume(conn);
+        });
+    }
+
+    /** Reads and FINs until {@code --runfor} is over; returns how many messages it finished. */
+    private long consume(BenchConnection conn) throws IOException {
+        long count = 0;
+        try (conn) {
+            conn.line("RDY " + rdy);
+            conn.out.flush();
+            conn.read();
+            conn.read();
+            long end = System.nanoTime() + runfor.toNanos();
+            conn.socket.setSoTimeout(200);
+            byte[] buf = new byte[64 * 1024];
+            while (System.nanoTime() < end) {
+                int frameSize;
+                try {
+                    frameSize = conn.in.readInt();
+                } catch (java.net.SocketTimeoutException e) {
                     conn.out.flush();
-                    conn.read();
-                    conn.read();
-                    long end = System.nanoTime() + runfor.toNanos();
-                    conn.socket.setSoTimeout(200);
-                    byte[] buf = new byte[64 * 1024];
-                    while (System.nanoTime() < end) {
-                        int frameSize;
-                        try {
-                            frameSize = conn.in.readInt();
-                        } catch (java.net.SocketTimeoutException e) {
-                            conn.out.flush();
-                            continue;
-                        }
-                        int type = conn.in.readInt();
-                        int dataLen = frameSize - 4;
-                        if (dataLen > buf.length) {
-                            buf = new byte[dataLen];
-                        }
-                        conn.in.readFully(buf, 0, dataLen);
-                        if (type == FrameType.ERROR.code()) {
-                            throw new IOException("nsqd answered " + new String(buf, 0, dataLen, StandardCharsets.UTF_8));
-                        }
-                        if (type != FrameType.MESSAGE.code()) {
-                            if (dataLen == Frame.HEARTBEAT.length) {
-                                conn.line("NOP");
-                            }
-                            continue;
-                        }
-                        conn.out.write(FIN);
-                        conn.out.write(buf, 10, 16);
-                        conn.out.write('\n');
-                        count++;
-                        if (count % rdy > rdy * 0.75 || conn.in.available() == 0) {
-                            conn.out.flush();
-                        }
-                    }
-                } catch (IOException e) {
-                    if (!conn.socket.isClosed()) {
-                        failures.add(e);
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
-                } finally {
-                    total.addAndGet(count);
+                    continue;
                 }
-            }, "bench-reader-" + i);
-            t.start();
-            threads.add(t);
+                int type = conn.in.readInt();
+                int dataLen = frameSize - 4;
+                if (dataLen > buf.length) {
+                    buf = new byte[dataLen];
+                }
+                conn.in.readFully(buf, 0, dataLen);
+                if (type == FrameType.ERROR.code()) {
+                    throw new IOException("nsqd answered " + new String(buf, 0, dataLen, StandardCharsets.UTF_8));
+                }
+                if (type != FrameType.MESSAGE.code()) {
+                    if (dataLen == Frame.HEARTBEAT.length) {
+                        conn.line("NOP");
+                    }
+                    continue;
+                }
+                conn.out.write(FIN);
+                conn.out.write(buf, 10, 16);
+                conn.out.write('\n');
+                count++;
+                if (count % rdy > rdy * 0.75 || conn.in.available() == 0) {
+                    conn.out.flush();
+                }
+            }
         }
-        BenchSummary.waitFor(deadline, "[bench_reader] ");
-        long start = System.nanoTime();
-        go.countDown();
-        for (Thread t : threads) {
-            t.join();
-        }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        if (!failures.isEmpty()) {
-            System.err.println("[bench_reader] " + failures.get(0).getMessage());
-            return 1;
-        }
-        System.out.println("[bench_reader] " + BenchSummary.line(elapsed, total.get(), size));
-        return 0;
+        return count;
     }
 
     private static final byte[] FIN = "FIN ".getBytes(StandardCharsets.US_ASCII);

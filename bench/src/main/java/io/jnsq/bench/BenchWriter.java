@@ -5,11 +5,7 @@ import io.jnsq.cli.NsqVersion;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,17 +35,11 @@ public final class BenchWriter implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int workers = connections > 0 ? connections : Runtime.getRuntime().availableProcessors();
         byte[] command = mpub();
-        AtomicLong total = new AtomicLong();
-        CountDownLatch go = new CountDownLatch(1);
-        List<Thread> threads = new ArrayList<>();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (int i = 0; i < workers; i++) {
+        return BenchRun.run("bench_writer", connections, deadline, size, index -> {
             BenchConnection conn = new BenchConnection(tcpAddress, "writer", "bench_writer/" + NsqVersion.JNSQ);
-            Thread t = new Thread(() -> {
+            return () -> {
                 try (conn) {
-                    go.await();
                     conn.out.flush();
                     conn.read(); // IDENTIFY's OK
                     long end = System.nanoTime() + runfor.toNanos();
@@ -60,27 +50,10 @@ public final class BenchWriter implements Callable<Integer> {
                         conn.read();
                         count += batchSize;
                     } while (System.nanoTime() < end);
-                    total.addAndGet(count);
-                } catch (Throwable e) {
-                    failures.add(e);
+                    return count;
                 }
-            }, "bench-writer-" + i);
-            t.start();
-            threads.add(t);
-        }
-        BenchSummary.waitFor(deadline, "[bench_writer] ");
-        long start = System.nanoTime();
-        go.countDown();
-        for (Thread t : threads) {
-            t.join();
-        }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        if (!failures.isEmpty()) {
-            System.err.println("[bench_writer] " + failures.get(0).getMessage());
-            return 1;
-        }
-        System.out.println("[bench_writer] " + BenchSummary.line(elapsed, total.get(), size));
-        return 0;
+            };
+        });
     }
 
     private byte[] mpub() {

@@ -6,7 +6,7 @@ import org.jboss.logging.Logger;
  * The backend of an {@code #ephemeral} topic or channel: as in nsqd, what does not fit in memory is discarded, never
  * written to disk. Each discard is counted and logged (at most once a minute per queue).
  */
-public final class DiscardingBackendQueue implements BackendQueue {
+public final class DiscardingBackendQueue extends StorelessBackendQueue {
 
     private static final Logger LOG = Logger.getLogger(DiscardingBackendQueue.class);
 
@@ -26,31 +26,5 @@ public final class DiscardingBackendQueue implements BackendQueue {
             lastLogNanos = now;
             LOG.warnf("ephemeral %s: memory queue full, %d message(s) discarded so far", name, discarded);
         }
-    }
-
-    @Override
-    public byte[] poll() {
-        return null;
-    }
-
-    @Override
-    public long depth() {
-        return 0;
-    }
-
-    @Override
-    public void empty() {
-    }
-
-    @Override
-    public void delete() {
-    }
-
-    @Override
-    public void sync() {
-    }
-
-    @Override
-    public void close() {
     }
 }
