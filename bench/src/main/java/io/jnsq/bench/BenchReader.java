@@ -88,6 +88,7 @@ public final class BenchReader implements Callable<Integer> {
                     conn.out.flush();
                 }
             }
+            conn.out.flush(); // every counted message is finished
         }
         return count;
     }
