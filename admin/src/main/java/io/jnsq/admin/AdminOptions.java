@@ -1,6 +1,6 @@
 package io.jnsq.admin;
 
-import io.jnsq.cli.DaemonLauncher;
+import io.jnsq.cli.GoFlags;
 import io.jnsq.cli.ListenAddress;
 import io.jnsq.cli.NsqVersion;
 import java.time.Duration;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** nsqadmin's command-line flags, with nsqadmin's names and defaults. */
 @Command(name = "nsqadmin", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
         description = "jnsq nsqadmin: the NSQ web console and its JSON API (NSQ v1.3.0's).")
-public class AdminOptions implements DaemonLauncher.DaemonFlags {
+public class AdminOptions implements GoFlags.Validating {
 
     @Option(names = "--log-level", defaultValue = "info", description = "set log verbosity: debug, info, warn, error, or fatal")
     public String logLevel;
@@ -79,15 +79,5 @@ public class AdminOptions implements DaemonLauncher.DaemonFlags {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
-    }
-
-    @Override
-    public String httpAddress() {
-        return httpAddress;
-    }
-
-    @Override
-    public String logLevel() {
-        return logLevel;
     }
 }

@@ -1,6 +1,6 @@
 package io.jnsq.broker;
 
-import io.jnsq.cli.DaemonLauncher;
+import io.jnsq.cli.GoFlags;
 import io.jnsq.cli.ListenAddress;
 import io.jnsq.cli.NsqVersion;
 import java.time.Duration;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** nsqd's command-line flags, with nsqd's names and defaults. One instance per process, shared as a CDI bean. */
 @Command(name = "nsqd", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
         description = "jnsq nsqd: the NSQ broker (TCP protocol V2 and HTTP API of NSQ v1.3.0).")
-public class NsqdOptions implements DaemonLauncher.DaemonFlags {
+public class NsqdOptions implements GoFlags.Validating {
 
     @Option(names = "--node-id", defaultValue = "-1", description = "unique part for message IDs, (int) in range [0,1024) (default is hash of hostname)")
     public long nodeId;
@@ -220,15 +220,5 @@ public class NsqdOptions implements DaemonLauncher.DaemonFlags {
 
     static int port(String flag, String address) {
         return ListenAddress.port(flag, address);
-    }
-
-    @Override
-    public String httpAddress() {
-        return httpAddress;
-    }
-
-    @Override
-    public String logLevel() {
-        return logLevel;
     }
 }

@@ -3,6 +3,7 @@ package io.jnsq.cli;
 import io.quarkus.runtime.Quarkus;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -19,23 +20,22 @@ public final class DaemonLauncher {
     private DaemonLauncher() {
     }
 
-    /** What a daemon's flags tell the launcher. */
-    public interface DaemonFlags extends GoFlags.Validating {
-        String httpAddress();
-
-        String logLevel();
-    }
-
-    /** Parses {@code args} into {@code options} and runs the Quarkus application until a signal stops it. */
-    public static <T extends DaemonFlags> void run(T options, String... args) {
+    /**
+     * Parses {@code args} into {@code options} and runs the Quarkus application until a signal stops it.
+     *
+     * @param httpAddress the parsed {@code --http-address}
+     * @param logLevel the parsed {@code --log-level}
+     */
+    public static <T> void run(T options, Function<T, String> httpAddress, Function<T, String> logLevel, String... args) {
         GoFlags.Parsed<T> parsed = GoFlags.parse(options, args);
         if (!parsed.shouldRun()) {
             System.exit(parsed.exitCode());
         }
         T o = parsed.options();
-        System.setProperty("quarkus.http.host", ListenAddress.host(o.httpAddress()));
-        System.setProperty("quarkus.http.port", Integer.toString(ListenAddress.port("--http-address", o.httpAddress())));
-        System.setProperty("quarkus.log.level", quarkusLevel(o.logLevel()));
+        String http = httpAddress.apply(o);
+        System.setProperty("quarkus.http.host", ListenAddress.host(http));
+        System.setProperty("quarkus.http.port", Integer.toString(ListenAddress.port("--http-address", http)));
+        System.setProperty("quarkus.log.level", quarkusLevel(logLevel.apply(o)));
         FROM_COMMAND_LINE.put(o.getClass(), o);
         for (String signal : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> Quarkus.asyncExit(0));

@@ -10,7 +10,7 @@ import jakarta.inject.Singleton;
 public class LookupdMain {
 
     public static void main(String... args) {
-        DaemonLauncher.run(new LookupdOptions(), args);
+        DaemonLauncher.run(new LookupdOptions(), o -> o.httpAddress, o -> o.logLevel, args);
     }
 
     /** The parsed flags as a bean; without a command line (tests), from the config property jnsq.lookupd.args. */

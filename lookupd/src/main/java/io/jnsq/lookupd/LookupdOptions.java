@@ -1,6 +1,6 @@
 package io.jnsq.lookupd;
 
-import io.jnsq.cli.DaemonLauncher;
+import io.jnsq.cli.GoFlags;
 import io.jnsq.cli.ListenAddress;
 import io.jnsq.cli.NsqVersion;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** nsqlookupd's command-line flags, with nsqlookupd's names and defaults. */
 @Command(name = "nsqlookupd", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
         description = "jnsq nsqlookupd: the NSQ discovery service (TCP protocol V1 and HTTP API of NSQ v1.3.0).")
-public class LookupdOptions implements DaemonLauncher.DaemonFlags {
+public class LookupdOptions implements GoFlags.Validating {
 
     @Option(names = "--log-level", defaultValue = "info", description = "set log verbosity: debug, info, warn, error, or fatal")
     public String logLevel;
@@ -54,14 +54,4 @@ public class LookupdOptions implements DaemonLauncher.DaemonFlags {
         return Optional.empty();
     }
 
-
-    @Override
-    public String httpAddress() {
-        return httpAddress;
-    }
-
-    @Override
-    public String logLevel() {
-        return logLevel;
-    }
 }
