@@ -1,5 +1,6 @@
 package io.jnsq.broker;
 
+import io.jnsq.cli.DaemonLauncher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.AbstractVerticle;
@@ -37,8 +38,8 @@ public class TcpServer {
     void start(@Observes StartupEvent event) throws Exception {
         nsqd.restore();
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-        deploymentId = vertx.deployVerticle(Listener::new, new DeploymentOptions().setInstances(instances))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        deploymentId = DaemonLauncher.listening(vertx.deployVerticle(Listener::new,
+                new DeploymentOptions().setInstances(instances)).toCompletionStage(), options.tcpAddress);
         LOG.infof("TCP: listening on %s:%d", options.tcpHost(), actualPort.get());
     }
 

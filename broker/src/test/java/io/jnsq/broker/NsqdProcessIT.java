@@ -56,6 +56,17 @@ class NsqdProcessIT {
     }
 
     @Test
+    void aTakenTcpPortIsOneClearLineAndExitOne() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Process p = nsqd("--tcp-address=127.0.0.1:" + taken.getLocalPort(), "--http-address=127.0.0.1:0",
+                    "--data-path=" + data).start();
+            String out = run(p);
+            assertThat(p.exitValue()).isEqualTo(1);
+            assertThat(out).contains("Port " + taken.getLocalPort() + " seems to be in use").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
     void badDurationExitsTwo() throws Exception {
         Process p = nsqd("-msg-timeout=soon").start();
         String out = run(p);

@@ -1,8 +1,13 @@
 package io.jnsq.cli;
 
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusBindException;
+import java.net.BindException;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -58,6 +63,23 @@ public final class DaemonLauncher {
             throw new IllegalArgumentException("invalid " + property + ": " + args);
         }
         return parsed.options();
+    }
+
+    /**
+     * Waits for a TCP listener to bind. When its port is taken, Quarkus is told so with its own bind exception, and
+     * prints "Port N seems to be in use" and exits 1, as it does for the HTTP port, instead of a stack trace.
+     */
+    public static <T> T listening(CompletionStage<T> listen, String address) throws Exception {
+        try {
+            return listen.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof BindException bind) {
+                    throw new QuarkusBindException(ListenAddress.host(address), ListenAddress.port("--tcp-address", address), bind);
+                }
+            }
+            throw e;
+        }
     }
 
     /** NSQ's log levels as Quarkus names them. */

@@ -1,5 +1,6 @@
 package io.jnsq.lookupd;
 
+import io.jnsq.cli.DaemonLauncher;
 import io.jnsq.cli.ListenAddress;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -8,7 +9,6 @@ import io.vertx.core.net.NetServerOptions;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -42,7 +42,7 @@ public class LookupdTcpServer {
             socket.closeHandler(v -> protocol.closed());
             socket.exceptionHandler(e -> LOG.debugf("TCP: %s", e.getMessage()));
         });
-        server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        DaemonLauncher.listening(server.listen().toCompletionStage(), options.tcpAddress);
         LOG.infof("TCP: listening on %s:%d", ListenAddress.host(options.tcpAddress), server.actualPort());
     }
 

@@ -79,9 +79,20 @@ public final class RealProcesses implements AutoCloseable {
         return server("nsqd", all.toArray(String[]::new));
     }
 
-    /** {@code bin/<binary>} on free TCP and HTTP ports, once it answers {@code /ping}. */
+    /**
+     * {@code bin/<binary>} on free TCP and HTTP ports, once it answers {@code /ping}. A free port can be taken by
+     * someone else before the server binds it; then the server says so and exits, and it is started again elsewhere.
+     */
     public Server server(String binary, String... flags) throws Exception {
-        return server(freePort(), freePort(), binary, flags);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return server(freePort(), freePort(), binary, flags);
+            } catch (PortTaken e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** {@code bin/<binary>} on these ports (to restart a server where it was), once it answers {@code /ping}. */
@@ -91,11 +102,19 @@ public final class RealProcesses implements AutoCloseable {
         Run run = run(null, binary, args.toArray(String[]::new));
         await(() -> {
             if (!run.process().isAlive()) {
-                throw new AssertionError(binary + " exited with " + run.process().exitValue() + ": " + read(run.log()));
+                String said = read(run.out()) + read(run.log());
+                String message = binary + " exited with " + run.process().exitValue() + ": " + said;
+                throw said.contains("seems to be in use") ? new PortTaken(message) : new AssertionError(message);
             }
             return get(http, "/ping").equals("OK");
         }, binary + " answers /ping");
         return new Server(run, tcp, http);
+    }
+
+    private static final class PortTaken extends AssertionError {
+        PortTaken(String message) {
+            super(message);
+        }
     }
 
     /** Starts {@code bin/<binary>} with {@code stdin} (a file, or none) as its standard input. */
