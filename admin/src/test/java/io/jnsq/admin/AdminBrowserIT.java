@@ -55,7 +55,7 @@ class AdminBrowserIT {
         Assumptions.assumeTrue(installed, "needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver");
         bin = new RealProcesses(tmp);
         lookupd = bin.lookupd();
-        nsqd = bin.nsqd("--lookupd-tcp-address=" + lookupd.tcpAddress(), "--broadcast-address=127.0.0.1");
+        nsqd = bin.nsqdWith(lookupd);
         int admin = freePort();
         bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + admin, "--lookupd-http-address=" + lookupd.httpAddress());
         await(() -> get(admin, "/ping").equals("OK"), "nsqadmin answers /ping");

@@ -57,8 +57,8 @@ class AdminIT {
         });
         notifications.start();
         lookupd = bin.lookupd();
-        a = bin.nsqd("--lookupd-tcp-address=" + lookupd.tcpAddress(), "--broadcast-address=127.0.0.1");
-        b = bin.nsqd("--lookupd-tcp-address=" + lookupd.tcpAddress(), "--broadcast-address=127.0.0.1");
+        a = bin.nsqdWith(lookupd);
+        b = bin.nsqdWith(lookupd);
         admin = freePort();
         bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + admin, "--lookupd-http-address=" + lookupd.httpAddress(),
                 "--notification-http-endpoint=http://127.0.0.1:" + notifications.getAddress().getPort() + "/n");

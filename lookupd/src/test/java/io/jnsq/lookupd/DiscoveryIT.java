@@ -42,10 +42,6 @@ class DiscoveryIT {
         return bin.server(binary);
     }
 
-    private Server nsqd(Server lookupd, String name) throws Exception {
-        return bin.nsqd("--lookupd-tcp-address=127.0.0.1:" + lookupd.tcp(), "--broadcast-address=127.0.0.1");
-    }
-
     private static String post(int port, String path, String body) {
         return http("POST", port, path, body);
     }
@@ -53,8 +49,8 @@ class DiscoveryIT {
     @Test
     void brokersRegisterTopicsAndChannelsAndVanishWhenTheyGo() throws Exception {
         Server lookupd = start("nsqlookupd");
-        Server a = nsqd(lookupd, "a");
-        Server b = nsqd(lookupd, "b");
+        Server a = bin.nsqdWith(lookupd);
+        Server b = bin.nsqdWith(lookupd);
         post(a.http(), "/pub?topic=shared", "from-a");
         post(a.http(), "/channel/create?topic=shared&channel=c1", "");
         await(() -> get(lookupd.http(), "/lookup?topic=shared").contains("\"c1\""), "a's channel listed");
@@ -95,7 +91,7 @@ class DiscoveryIT {
     void logLevelFlagDecidesWhatTheDaemonsLog() throws Exception {
         Server chatty = bin.lookupd();
         Server quiet = bin.lookupd("--log-level=warn");
-        Server quietBroker = nsqd(quiet, "quiet");
+        Server quietBroker = bin.nsqdWith(quiet);
         post(quietBroker.http(), "/topic/create?topic=logged", "");
         await(() -> get(quiet.http(), "/topics").contains("logged"), "the quiet lookupd learns the topic");
         assertThat(chatty.run().output()).contains("TCP: listening on 127.0.0.1:" + chatty.tcp());
@@ -119,8 +115,8 @@ class DiscoveryIT {
     @Test
     void nsqJConsumerFindsEveryBrokerThroughLookupd() throws Exception {
         Server lookupd = start("nsqlookupd");
-        Server a = nsqd(lookupd, "a");
-        Server b = nsqd(lookupd, "b");
+        Server a = bin.nsqdWith(lookupd);
+        Server b = bin.nsqdWith(lookupd);
         for (int i = 0; i < 10; i++) {
             post(a.http(), "/pub?topic=found", "a" + i);
             post(b.http(), "/pub?topic=found", "b" + i);

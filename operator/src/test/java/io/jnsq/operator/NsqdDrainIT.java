@@ -22,8 +22,8 @@ class NsqdDrainIT {
     void aBrokerIsDrainedOnceItsTopicsAreTombstonedAndItsChannelsEmpty() throws Exception {
         try (RealProcesses bin = new RealProcesses(tmp)) {
             Server lookupd = bin.lookupd();
-            Server staying = bin.nsqd("--lookupd-tcp-address=" + lookupd.tcpAddress(), "--broadcast-address=127.0.0.1");
-            Server leaving = bin.nsqd("--lookupd-tcp-address=" + lookupd.tcpAddress(), "--broadcast-address=127.0.0.1");
+            Server staying = bin.nsqdWith(lookupd);
+            Server leaving = bin.nsqdWith(lookupd);
             for (Server s : List.of(staying, leaving)) {
                 http("POST", s.http(), "/topic/create?topic=orders", null);
                 http("POST", s.http(), "/channel/create?topic=orders&channel=billing", null);

@@ -72,6 +72,13 @@ public final class RealProcesses implements AutoCloseable {
         return server("nsqlookupd", flags);
     }
 
+    /** A broker registered with {@code lookupd} that announces itself as 127.0.0.1. */
+    public Server nsqdWith(Server lookupd, String... flags) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--lookupd-tcp-address=" + lookupd.tcpAddress(), "--broadcast-address=127.0.0.1"));
+        all.addAll(List.of(flags));
+        return nsqd(all.toArray(String[]::new));
+    }
+
     /** A broker with a fresh data path of its own. */
     public Server nsqd(String... flags) throws Exception {
         List<String> all = new ArrayList<>(List.of(flags));

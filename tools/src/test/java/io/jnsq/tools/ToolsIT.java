@@ -241,8 +241,8 @@ class ToolsIT {
     @Test
     void nsqStatSumsAChannelOverEveryNodeFoundThroughLookupd() throws Exception {
         Server lookupd = bin().lookupd();
-        Server a = bin().nsqd("--lookupd-tcp-address=" + lookupd.tcpAddress(), "--broadcast-address=127.0.0.1");
-        Server b = bin().nsqd("--lookupd-tcp-address=" + lookupd.tcpAddress(), "--broadcast-address=127.0.0.1");
+        Server a = bin().nsqdWith(lookupd);
+        Server b = bin().nsqdWith(lookupd);
         for (Server s : List.of(a, b)) {
             http("POST", s.http(), "/topic/create?topic=stat", null);
             http("POST", s.http(), "/channel/create?topic=stat&channel=c", null);
@@ -264,7 +264,7 @@ class ToolsIT {
     @Test
     void nsqToFileFollowsATopicPatternAndMovesFinishedFilesOutOfTheWorkDir() throws Exception {
         Server lookupd = bin().lookupd();
-        Server s = bin().nsqd("--lookupd-tcp-address=" + lookupd.tcpAddress(), "--broadcast-address=127.0.0.1");
+        Server s = bin().nsqdWith(lookupd);
         Path work = Files.createDirectory(tmp.resolve("work"));
         Path out = Files.createDirectory(tmp.resolve("out"));
         http("POST", s.http(), "/pub?topic=app.a", "a1");
