@@ -3,9 +3,7 @@ package io.jnsq.cli;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusBindException;
 import java.net.BindException;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -20,7 +18,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public final class DaemonLauncher {
 
-    private static final Map<Class<?>, Object> FROM_COMMAND_LINE = new ConcurrentHashMap<>();
+    private static volatile Object fromCommandLine; // one daemon per JVM
 
     private DaemonLauncher() {
     }
@@ -41,7 +39,7 @@ public final class DaemonLauncher {
         System.setProperty("quarkus.http.host", ListenAddress.host(http));
         System.setProperty("quarkus.http.port", Integer.toString(ListenAddress.port("--http-address", http)));
         System.setProperty("quarkus.log.level", quarkusLevel(logLevel.apply(o)));
-        FROM_COMMAND_LINE.put(o.getClass(), o);
+        fromCommandLine = o;
         for (String signal : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> Quarkus.asyncExit(0));
         }
@@ -53,8 +51,8 @@ public final class DaemonLauncher {
      * config property {@code property}, or {@code defaults} when it is not set.
      */
     public static <T> T options(Class<T> type, Supplier<T> fresh, String property, String defaults) {
-        Object given = FROM_COMMAND_LINE.get(type);
-        if (given != null) {
+        Object given = fromCommandLine;
+        if (type.isInstance(given)) {
             return type.cast(given);
         }
         String args = ConfigProvider.getConfig().getOptionalValue(property, String.class).orElse(defaults);
