@@ -1,17 +1,33 @@
 package io.jnsq.broker;
 
+import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.SocketException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The test broker of {@link TempDataPath} that also tracks E2E latency percentiles (1.0 and 0.5), times messages out
- * after 1 s, and pushes to statsd every second at {@link #statsd}, a UDP socket the test reads.
+ * after 1 s, and pushes to statsd every second at {@link #statsd}, a UDP socket the test reads. Tests use it through
+ * {@link Profile}, which keeps the other tests' broker ({@link TempDataPath}, global) out of it.
  */
 public class MetricsBroker extends TempDataPath {
+
+    /** The metrics tests' application: this broker only. */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(MetricsBroker.class));
+        }
+
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+    }
 
     static volatile DatagramSocket statsd;
 

@@ -3,9 +3,9 @@ package io.jnsq.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jnsq.protocol.Message;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * client and broker, in Prometheus text and in OpenMetrics, with the JVM meters still there.
  */
 @QuarkusTest
-@QuarkusTestResource(MetricsBroker.class)
+@TestProfile(MetricsBroker.Profile.class)
 class NsqdMetricsTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -2,9 +2,9 @@ package io.jnsq.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import java.net.DatagramPacket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * {@code --statsd-udp-packet-size} bytes made of whole lines.
  */
 @QuarkusTest
-@QuarkusTestResource(MetricsBroker.class)
+@TestProfile(MetricsBroker.Profile.class)
 class StatsdTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -37,12 +37,15 @@ class StatsdTest {
         assertThat(r.statusCode()).as(path).isEqualTo(200);
     }
 
-    /** Reads datagrams until {@code lines} holds a line starting with {@code wanted} (at most 10 s). */
-    private static void receiveUntil(List<String> lines, List<Integer> sizes, String wanted) throws Exception {
+    /**
+     * Reads datagrams until {@code lines} holds a line starting with {@code wanted} followed (later in the same push, which
+     * may span packets) by one starting with {@code then} (at most 10 s).
+     */
+    private static void receiveUntil(List<String> lines, List<Integer> sizes, String wanted, String then) throws Exception {
         long deadline = System.currentTimeMillis() + 10_000;
         byte[] buf = new byte[65536];
         MetricsBroker.statsd.setSoTimeout(500);
-        while (lines.stream().noneMatch(l -> l.startsWith(wanted)) && System.currentTimeMillis() < deadline) {
+        while (!seen(lines, wanted, then) && System.currentTimeMillis() < deadline) {
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             try {
                 MetricsBroker.statsd.receive(p);
@@ -54,6 +57,19 @@ class StatsdTest {
             sizes.add(p.getLength());
             lines.addAll(text.lines().toList());
         }
+    }
+
+    private static boolean seen(List<String> lines, String wanted, String then) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(wanted)) {
+                for (int j = i + 1; j < lines.size(); j++) {
+                    if (lines.get(j).startsWith(then)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static long sumOf(List<String> lines, String stat) {
@@ -78,9 +94,9 @@ class StatsdTest {
         post("/mpub?topic=s_orders", "one\ntwo");
         List<String> lines = new ArrayList<>();
         List<Integer> sizes = new ArrayList<>();
-        receiveUntil(lines, sizes, prefix + "topic.s_orders.channel.c.message_count:2|c");
+        receiveUntil(lines, sizes, prefix + "topic.s_orders.channel.c.message_count:2|c", prefix + "topic.s_orders.channel.c.e2e_processing_latency_50:");
         post("/pub?topic=s_orders", "three");
-        receiveUntil(lines, sizes, prefix + "topic.s_orders.channel.c.message_count:1|c");
+        receiveUntil(lines, sizes, prefix + "topic.s_orders.channel.c.message_count:1|c", prefix + "topic.s_orders.channel.c.e2e_processing_latency_50:");
 
         assertThat(lines).contains(prefix + "topic.s_orders.channel.c.message_count:2|c",
                 prefix + "topic.s_orders.channel.c.message_count:1|c");
