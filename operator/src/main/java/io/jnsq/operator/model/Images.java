@@ -1,4 +1,6 @@
-package io.jnsq.operator;
+package io.jnsq.operator.model;
+
+import io.jnsq.operator.NsqClusterSpec;
 
 /** The container images of jnsq's components, named consistently with the project version (Dockerfiles, chart, CRD). */
 public final class Images {
@@ -28,7 +30,7 @@ public final class Images {
         return p.getProperty("version", "unknown");
     }
 
-    static String of(NsqClusterSpec spec, String component) {
+    public static String of(NsqClusterSpec spec, String component) {
         String prefix = spec.image == null || spec.image.isBlank() ? DEFAULT_PREFIX : spec.image;
         String tag = spec.version == null || spec.version.isBlank() ? operatorVersion() : spec.version;
         return prefix + "-" + component + ":" + tag;

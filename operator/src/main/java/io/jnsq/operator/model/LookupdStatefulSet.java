@@ -1,16 +1,18 @@
-package io.jnsq.operator;
+package io.jnsq.operator.model;
 
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.jnsq.operator.NsqCluster;
+import io.jnsq.operator.NsqClusterSpec;
 import java.util.List;
 
 /** nsqlookupd pods with stable names, started in parallel (they do not depend on each other). */
-final class LookupdStatefulSet {
+public final class LookupdStatefulSet {
 
     private LookupdStatefulSet() {
     }
 
-    static StatefulSet of(NsqCluster cluster) {
+    public static StatefulSet of(NsqCluster cluster) {
         NsqClusterSpec spec = cluster.getSpec();
         ClusterNames names = new ClusterNames(cluster);
         String c = ClusterNames.LOOKUPD;
@@ -20,8 +22,10 @@ final class LookupdStatefulSet {
                 .withServiceName(names.headless(c))
                 .withReplicas(spec.lookupd.replicas)
                 .withPodManagementPolicy("Parallel")
+                .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
                 .withNewSelector().withMatchLabels(names.selector(c)).endSelector()
                 .withTemplate(PodTemplates.of(spec, names, c, ComponentFlags.lookupd(spec, names),
+                        List.of(ComponentFlags.broadcastAddress(names, c)),
                         List.of(PodTemplates.port("tcp", ClusterNames.LOOKUPD_TCP), PodTemplates.port("http", ClusterNames.LOOKUPD_HTTP)),
                         ClusterNames.LOOKUPD_HTTP, spec.lookupd.resources, List.of(), 30))
                 .endSpec()

@@ -1,4 +1,4 @@
-package io.jnsq.operator;
+package io.jnsq.operator.model;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -20,13 +20,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.jnsq.operator.NsqClusterSpec;
 
 /**
- * The pod template every component shares: one container running the component's image with its flags, health on
- * {@code /ping}, a non-root read-only container with no capabilities, a writable {@code /tmp}, the config hash that
- * rolls pods when what they run changes, and the user's template overrides.
+ * The pod template every component shares: one container running the component's image with its flags (from the
+ * flags ConfigMap, mounted at {@code /etc/jnsq}), health on {@code /ping}, a non-root read-only container with no
+ * capabilities, a writable {@code /tmp}, the config hash that rolls pods when what they run changes, and the user's
+ * template overrides.
  */
 final class PodTemplates {
+
+    /** Where the flags ConfigMap is mounted; {@code nsqd.args} there is read by {@code @/etc/jnsq/nsqd.args}. */
+    static final String FLAGS_DIR = "/etc/jnsq";
 
     /** The uid of the JVM images' non-root user. */
     static final long RUN_AS_USER = 185;
@@ -34,16 +39,24 @@ final class PodTemplates {
     private PodTemplates() {
     }
 
-    static PodTemplateSpec of(NsqClusterSpec spec, ClusterNames names, String component, List<String> args,
-            List<ContainerPort> ports, int httpPort, ResourceRequirements resources, List<VolumeMount> extraMounts,
-            long terminationGraceSeconds) {
+    /**
+     * {@code flags} are what the component's args file in the flags ConfigMap holds; {@code extraArgs} follow it on
+     * the command line (what differs per pod).
+     */
+    static PodTemplateSpec of(NsqClusterSpec spec, ClusterNames names, String component, List<String> flags,
+            List<String> extraArgs, List<ContainerPort> ports, int httpPort, ResourceRequirements resources,
+            List<VolumeMount> extraMounts, long terminationGraceSeconds) {
         String image = Images.of(spec, component);
         Map<String, String> labels = new LinkedHashMap<>(spec.template.labels);
         labels.putAll(names.labels(component));
         Map<String, String> annotations = new LinkedHashMap<>(spec.template.annotations);
-        annotations.put(ClusterNames.CONFIG_HASH_ANNOTATION, ComponentFlags.hash(image, args));
-        List<VolumeMount> mounts = new ArrayList<>(List.of(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build()));
+        annotations.put(ClusterNames.CONFIG_HASH_ANNOTATION, ComponentFlags.hash(image, ComponentFlags.argsFile(flags)));
+        List<VolumeMount> mounts = new ArrayList<>(List.of(
+                new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build(),
+                new VolumeMountBuilder().withName("flags").withMountPath(FLAGS_DIR).withReadOnly(true).build()));
         mounts.addAll(extraMounts);
+        List<String> args = new ArrayList<>(List.of("@" + FLAGS_DIR + "/" + FlagsConfigMap.key(component)));
+        args.addAll(extraArgs);
         Container container = new ContainerBuilder()
                 .withName(component)
                 .withImage(image)
@@ -71,7 +84,10 @@ final class PodTemplates {
                 .withSecurityContext(new PodSecurityContextBuilder().withRunAsNonRoot(true).withRunAsUser(RUN_AS_USER)
                         .withRunAsGroup(RUN_AS_USER).withFsGroup(RUN_AS_USER)
                         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build())
-                .withVolumes(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build())
+                .withVolumes(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build(),
+                        new VolumeBuilder().withName("flags").withNewConfigMap().withName(names.flags())
+                                .addNewItem().withKey(FlagsConfigMap.key(component)).withPath(FlagsConfigMap.key(component)).endItem()
+                                .endConfigMap().build())
                 .withAffinity(spec.template.affinity)
                 .withTolerations(spec.template.tolerations)
                 .withTopologySpreadConstraints(spec.template.topologySpreadConstraints)

@@ -1,33 +1,36 @@
-package io.jnsq.operator;
+package io.jnsq.operator.model;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
-import java.util.ArrayList;
-import java.util.List;
+import io.jnsq.operator.NsqCluster;
 
 /**
  * The Services of a cluster: headless ones that give lookupd and nsqd pods stable DNS names (published before they are
  * ready, so peers can find each other while starting), a client Service for lookupd's HTTP discovery and one for
  * nsqadmin.
  */
-final class ClusterServices {
+public final class ClusterServices {
 
     private ClusterServices() {
     }
 
-    static List<Service> of(NsqCluster cluster) {
-        ClusterNames names = new ClusterNames(cluster);
-        List<Service> out = new ArrayList<>();
-        out.add(headless(names, ClusterNames.LOOKUPD, port("tcp", ClusterNames.LOOKUPD_TCP), port("http", ClusterNames.LOOKUPD_HTTP)));
-        out.add(client(names, ClusterNames.LOOKUPD, "ClusterIP", port("tcp", ClusterNames.LOOKUPD_TCP), port("http", ClusterNames.LOOKUPD_HTTP)));
-        out.add(headless(names, ClusterNames.NSQD, port("tcp", ClusterNames.NSQD_TCP), port("http", ClusterNames.NSQD_HTTP)));
-        if (cluster.getSpec().admin.enabled) {
-            out.add(client(names, ClusterNames.ADMIN, cluster.getSpec().admin.serviceType, port("http", ClusterNames.ADMIN_HTTP)));
-        }
-        return out;
+    public static Service lookupdHeadless(NsqCluster cluster) {
+        return headless(new ClusterNames(cluster), ClusterNames.LOOKUPD, port("tcp", ClusterNames.LOOKUPD_TCP), port("http", ClusterNames.LOOKUPD_HTTP));
+    }
+
+    public static Service lookupd(NsqCluster cluster) {
+        return client(new ClusterNames(cluster), ClusterNames.LOOKUPD, "ClusterIP", port("tcp", ClusterNames.LOOKUPD_TCP), port("http", ClusterNames.LOOKUPD_HTTP));
+    }
+
+    public static Service nsqdHeadless(NsqCluster cluster) {
+        return headless(new ClusterNames(cluster), ClusterNames.NSQD, port("tcp", ClusterNames.NSQD_TCP), port("http", ClusterNames.NSQD_HTTP));
+    }
+
+    public static Service admin(NsqCluster cluster) {
+        return client(new ClusterNames(cluster), ClusterNames.ADMIN, cluster.getSpec().admin.serviceType, port("http", ClusterNames.ADMIN_HTTP));
     }
 
     private static Service headless(ClusterNames names, String c, ServicePort... ports) {

@@ -1,5 +1,6 @@
-package io.jnsq.operator;
+package io.jnsq.operator.model;
 
+import io.jnsq.operator.NsqClusterSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -64,12 +66,12 @@ public final class ComponentFlags {
         return Optional.empty();
     }
 
-    static List<String> nsqd(NsqClusterSpec spec, ClusterNames names) {
+    /** nsqd's flags as its args file holds them; the per-pod broadcast address is on the command line. */
+    public static List<String> nsqd(NsqClusterSpec spec, ClusterNames names) {
         List<String> args = new ArrayList<>(List.of(
                 "--tcp-address=0.0.0.0:" + ClusterNames.NSQD_TCP,
                 "--http-address=0.0.0.0:" + ClusterNames.NSQD_HTTP,
-                "--data-path=/data",
-                "--broadcast-address=$(POD_NAME)." + names.headless(ClusterNames.NSQD) + "." + names.namespace() + ".svc"));
+                "--data-path=/data"));
         for (int i = 0; i < spec.lookupd.replicas; i++) {
             args.add("--lookupd-tcp-address=" + names.podHost(ClusterNames.LOOKUPD, i) + ":" + ClusterNames.LOOKUPD_TCP);
         }
@@ -77,16 +79,15 @@ public final class ComponentFlags {
         return args;
     }
 
-    static List<String> lookupd(NsqClusterSpec spec, ClusterNames names) {
+    public static List<String> lookupd(NsqClusterSpec spec, ClusterNames names) {
         List<String> args = new ArrayList<>(List.of(
                 "--tcp-address=0.0.0.0:" + ClusterNames.LOOKUPD_TCP,
-                "--http-address=0.0.0.0:" + ClusterNames.LOOKUPD_HTTP,
-                "--broadcast-address=$(POD_NAME)." + names.headless(ClusterNames.LOOKUPD) + "." + names.namespace() + ".svc"));
+                "--http-address=0.0.0.0:" + ClusterNames.LOOKUPD_HTTP));
         userFlags(spec.lookupd.config, args);
         return args;
     }
 
-    static List<String> admin(NsqClusterSpec spec, ClusterNames names) {
+    public static List<String> admin(NsqClusterSpec spec, ClusterNames names) {
         List<String> args = new ArrayList<>(List.of("--http-address=0.0.0.0:" + ClusterNames.ADMIN_HTTP));
         for (int i = 0; i < spec.lookupd.replicas; i++) {
             args.add("--lookupd-http-address=" + names.podHost(ClusterNames.LOOKUPD, i) + ":" + ClusterNames.LOOKUPD_HTTP);
@@ -94,24 +95,50 @@ public final class ComponentFlags {
         return args;
     }
 
+    /** The address a pod advertises: its stable DNS name, from the pod name Kubernetes puts in $(POD_NAME). */
+    public static String broadcastAddress(ClusterNames names, String component) {
+        return "--broadcast-address=$(POD_NAME)." + names.headless(component) + "." + names.namespace() + ".svc";
+    }
+
     private static void userFlags(Map<String, String> config, List<String> args) {
         if (config != null) {
-            new java.util.TreeMap<>(config).forEach((k, v) -> args.add("--" + (k.startsWith("--") ? k.substring(2) : k) + "=" + v));
+            new TreeMap<>(config).forEach((k, v) -> args.add("--" + (k.startsWith("--") ? k.substring(2) : k) + "=" + v));
         }
     }
 
+    /**
+     * The args file a component reads its flags from ({@code @/etc/jnsq/nsqd.args}, picocli's argument files): one
+     * flag a line, quoted where it holds a blank, a quote or a {@code #}.
+     */
+    public static String argsFile(List<String> args) {
+        StringBuilder sb = new StringBuilder();
+        for (String a : args) {
+            boolean quote = a.isEmpty() || a.chars().anyMatch(ch -> Character.isWhitespace(ch) || ch == '"' || ch == '\'' || ch == '#' || ch == '\\');
+            sb.append(quote ? '"' + a.replace("\\", "\\\\").replace("\"", "\\\"") + '"' : a).append('\n');
+        }
+        return sb.toString();
+    }
+
     /** A short hash of what a pod runs: when it changes, the pod template changes and the pods roll. */
-    static String hash(String image, List<String> args) {
+    public static String hash(String image, String argsFile) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             d.update(image.getBytes(StandardCharsets.UTF_8));
-            for (String a : args) {
-                d.update((byte) 0);
-                d.update(a.getBytes(StandardCharsets.UTF_8));
-            }
+            d.update((byte) 0);
+            d.update(argsFile.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d.digest()).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The config hash the pod template of {@code component} gets for this spec (what rolls its pods). */
+    public static String configHash(NsqClusterSpec spec, ClusterNames names, String component) {
+        List<String> flags = switch (component) {
+            case ClusterNames.NSQD -> nsqd(spec, names);
+            case ClusterNames.LOOKUPD -> lookupd(spec, names);
+            default -> admin(spec, names);
+        };
+        return hash(Images.of(spec, component), argsFile(flags));
     }
 }

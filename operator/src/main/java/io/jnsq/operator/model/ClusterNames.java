@@ -1,5 +1,6 @@
-package io.jnsq.operator;
+package io.jnsq.operator.model;
 
+import io.jnsq.operator.NsqCluster;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,6 +13,10 @@ public final class ClusterNames {
     public static final String PAUSE_ANNOTATION = "jnsq.io/pause-reconciliation";
     public static final String CONFIG_HASH_ANNOTATION = "jnsq.io/config-hash";
     public static final String MANAGED_BY = "jnsq-operator";
+    /** What the operator's informers select: only objects it made, not every Service or StatefulSet in the cluster. */
+    public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + MANAGED_BY;
+    /** The field manager of everything the operator applies (server-side apply). */
+    public static final String FIELD_MANAGER = "jnsq-operator";
 
     public static final String NSQD = "nsqd";
     public static final String LOOKUPD = "nsqlookupd";
@@ -48,6 +53,16 @@ public final class ClusterNames {
         return cluster + "-" + component;
     }
 
+    /** The ConfigMap holding every component's flags. */
+    public String flags() {
+        return cluster + "-flags";
+    }
+
+    /** The volume claim of nsqd pod {@code ordinal} (the StatefulSet's claim template is called data). */
+    public String nsqdClaim(int ordinal) {
+        return "data-" + podName(NSQD, ordinal);
+    }
+
     /** The headless Service that gives a component's pods their DNS names. */
     public String headless(String component) {
         return of(component) + "-headless";
@@ -74,6 +89,16 @@ public final class ClusterNames {
     public Map<String, String> labels(String component) {
         Map<String, String> m = selector(component);
         m.put("app.kubernetes.io/component", component.equals(ADMIN) ? "console" : component.equals(NSQD) ? "broker" : "discovery");
+        m.put("app.kubernetes.io/part-of", "jnsq");
+        m.put("app.kubernetes.io/managed-by", MANAGED_BY);
+        return m;
+    }
+
+    /** The labels of objects that belong to the whole cluster rather than one component (the flags ConfigMap). */
+    public Map<String, String> clusterLabels() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("app.kubernetes.io/name", "jnsq");
+        m.put("app.kubernetes.io/instance", cluster);
         m.put("app.kubernetes.io/part-of", "jnsq");
         m.put("app.kubernetes.io/managed-by", MANAGED_BY);
         return m;

@@ -1,4 +1,4 @@
-package io.jnsq.operator;
+package io.jnsq.operator.drain;
 
 import static io.jnsq.testing.RealProcesses.await;
 import static io.jnsq.testing.RealProcesses.get;
@@ -33,7 +33,7 @@ class NsqdDrainIT {
             await(() -> get(lookupd.http(), "/lookup?topic=orders").split("\"tcp_port\"").length == 3, "both registered");
 
             NsqdDrain drain = new NsqdDrain();
-            NsqdDrain.Progress first = drain.step(leaving.httpAddress(), List.of(lookupd.httpAddress()));
+            NsqdDrain.Progress first = drain.check(leaving.httpAddress(), List.of(lookupd.httpAddress())).join();
             assertThat(first.drained()).isFalse();
             assertThat(first.remaining()).isEqualTo(4);
             // consumers asking lookupd are now sent only to the broker that stays
@@ -42,11 +42,11 @@ class NsqdDrainIT {
             assertThat(get(lookupd.http(), "/nodes")).contains("\"tombstones\":[true,true]");
 
             http("POST", leaving.http(), "/channel/empty?topic=orders&channel=billing", null); // as if consumed
-            assertThat(drain.step(leaving.httpAddress(), List.of(lookupd.httpAddress())).remaining()).isEqualTo(1);
+            assertThat(drain.check(leaving.httpAddress(), List.of(lookupd.httpAddress())).join().remaining()).isEqualTo(1);
             http("POST", leaving.http(), "/topic/empty?topic=audit", null);
-            NsqdDrain.Progress done = drain.step(leaving.httpAddress(), List.of(lookupd.httpAddress()));
+            NsqdDrain.Progress done = drain.check(leaving.httpAddress(), List.of(lookupd.httpAddress())).join();
             assertThat(done.drained()).isTrue();
-            assertThat(drain.step("127.0.0.1:" + RealProcesses.freePort(), List.of()).detail()).startsWith("cannot reach");
+            assertThat(drain.check("127.0.0.1:" + RealProcesses.freePort(), List.of()).join().detail()).startsWith("cannot reach");
         }
     }
 }

@@ -1,5 +1,6 @@
-package io.jnsq.operator;
+package io.jnsq.operator.drain;
 
+import io.jnsq.operator.model.ClusterNames;
 import java.util.ArrayList;
 import java.util.List;
 

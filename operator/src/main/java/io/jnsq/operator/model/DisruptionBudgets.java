@@ -1,19 +1,22 @@
-package io.jnsq.operator;
+package io.jnsq.operator.model;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
-import java.util.List;
+import io.jnsq.operator.NsqCluster;
 
 /** At most one lookupd and one nsqd away at a time during node drains and upgrades. */
-final class DisruptionBudgets {
+public final class DisruptionBudgets {
 
     private DisruptionBudgets() {
     }
 
-    static List<PodDisruptionBudget> of(NsqCluster cluster) {
-        ClusterNames names = new ClusterNames(cluster);
-        return List.of(budget(names, ClusterNames.LOOKUPD), budget(names, ClusterNames.NSQD));
+    public static PodDisruptionBudget lookupd(NsqCluster cluster) {
+        return budget(new ClusterNames(cluster), ClusterNames.LOOKUPD);
+    }
+
+    public static PodDisruptionBudget nsqd(NsqCluster cluster) {
+        return budget(new ClusterNames(cluster), ClusterNames.NSQD);
     }
 
     private static PodDisruptionBudget budget(ClusterNames names, String c) {
