@@ -36,8 +36,7 @@ public final class NsqdStatefulSet {
                 .withNewResources().addToRequests("storage", new Quantity(claim.size())).endResources()
                 .endSpec()
                 .build();
-        String whenScaled = spec.nsqd.storage.deleteClaimsOnScaleDown ? "Delete" : "Retain";
-        return new StatefulSetBuilder()
+        StatefulSetBuilder builder = new StatefulSetBuilder()
                 .withNewMetadata().withName(names.of(c)).withNamespace(names.namespace()).withLabels(names.labels(c)).endMetadata()
                 .withNewSpec()
                 .withServiceName(names.headless(c))
@@ -53,9 +52,13 @@ public final class NsqdStatefulSet {
                         List.of(new VolumeMountBuilder().withName("data").withMountPath("/data").build()),
                         spec.nsqd.terminationGracePeriodSeconds))
                 .withVolumeClaimTemplates(data)
-                .withNewPersistentVolumeClaimRetentionPolicy().withWhenScaled(whenScaled).withWhenDeleted("Retain")
-                .endPersistentVolumeClaimRetentionPolicy()
-                .endSpec()
-                .build();
+                .endSpec();
+        // Retain is Kubernetes' default; the policy is only sent when it differs, since API servers before 1.27 drop
+        // the field (alpha) and an operator that keeps sending it would never see its StatefulSet match
+        if (spec.nsqd.storage.deleteClaimsOnScaleDown) {
+            builder.editSpec().withNewPersistentVolumeClaimRetentionPolicy().withWhenScaled("Delete").withWhenDeleted("Retain")
+                    .endPersistentVolumeClaimRetentionPolicy().endSpec();
+        }
+        return builder.build();
     }
 }

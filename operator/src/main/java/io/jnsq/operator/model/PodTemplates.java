@@ -62,7 +62,7 @@ final class PodTemplates {
                 .withImage(image)
                 .withArgs(args)
                 .withEnv(new EnvVarBuilder().withName("POD_NAME").withNewValueFrom().withNewFieldRef()
-                        .withFieldPath("metadata.name").endFieldRef().endValueFrom().build(),
+                        .withApiVersion("v1").withFieldPath("metadata.name").endFieldRef().endValueFrom().build(),
                         new EnvVarBuilder().withName("JAVA_OPTS_APPEND").withValue("-XX:MaxRAMPercentage=75").build())
                 .withPorts(ports)
                 .withReadinessProbe(probe(httpPort, 5, 3))

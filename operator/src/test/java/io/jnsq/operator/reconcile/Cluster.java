@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.jnsq.operator.NsqCluster;
 import io.jnsq.operator.NsqClusterSpec;
@@ -56,23 +57,36 @@ final class Cluster {
         return resource().get();
     }
 
-    /** A user's edit of the spec (kubectl edit): a new generation. */
+    /** A user's edit of the spec (kubectl edit): a new generation. Tried again when the operator wrote the status meanwhile. */
     void edit(Consumer<NsqClusterSpec> change) {
-        resource().edit(c -> {
+        retryOnConflict(() -> resource().edit(c -> {
             change.accept(c.getSpec());
             return c;
-        });
+        }));
+    }
+
+    static void retryOnConflict(Runnable edit) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                edit.run();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     void annotate(String key, String value) {
-        resource().edit(c -> {
+        retryOnConflict(() -> resource().edit(c -> {
             if (value == null) {
                 c.getMetadata().getAnnotations().remove(key);
             } else {
                 c.getMetadata().getAnnotations().put(key, value);
             }
             return c;
-        });
+        }));
     }
 
     StatefulSet statefulSet(String component) {
@@ -100,31 +114,34 @@ final class Cluster {
 
     /** What the StatefulSet controller reports once every pod of the current spec is ready. */
     void statefulSetReady(String component) {
-        StatefulSet s = statefulSet(component);
-        int n = s.getSpec().getReplicas();
-        s.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(s.getMetadata().getGeneration()).withReplicas(n)
-                .withReadyReplicas(n).withAvailableReplicas(n).withCurrentReplicas(n).withUpdatedReplicas(n)
-                .withCurrentRevision(component + "-" + s.getMetadata().getGeneration())
-                .withUpdateRevision(component + "-" + s.getMetadata().getGeneration()).build());
-        admin.resource(s).updateStatus();
+        retryOnConflict(() -> admin.apps().statefulSets().inNamespace(namespace).withName(name + "-" + component).editStatus(s -> {
+                int n = s.getSpec().getReplicas();
+                s.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(s.getMetadata().getGeneration()).withReplicas(n)
+                        .withReadyReplicas(n).withAvailableReplicas(n).withCurrentReplicas(n).withUpdatedReplicas(n)
+                        .withCurrentRevision(component + "-" + s.getMetadata().getGeneration())
+                        .withUpdateRevision(component + "-" + s.getMetadata().getGeneration()).build());
+                return s;
+            }));
     }
 
     /** What the StatefulSet controller reports in the middle of a rolling restart: one pod updated, the others old. */
     void statefulSetRolling(String component) {
-        StatefulSet s = statefulSet(component);
-        int n = s.getSpec().getReplicas();
-        s.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(s.getMetadata().getGeneration()).withReplicas(n)
-                .withReadyReplicas(n - 1).withAvailableReplicas(n - 1).withCurrentReplicas(n - 1).withUpdatedReplicas(1)
-                .withCurrentRevision(component + "-old").withUpdateRevision(component + "-" + s.getMetadata().getGeneration()).build());
-        admin.resource(s).updateStatus();
+        retryOnConflict(() -> admin.apps().statefulSets().inNamespace(namespace).withName(name + "-" + component).editStatus(s -> {
+                int n = s.getSpec().getReplicas();
+                s.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(s.getMetadata().getGeneration()).withReplicas(n)
+                        .withReadyReplicas(n - 1).withAvailableReplicas(n - 1).withCurrentReplicas(n - 1).withUpdatedReplicas(1)
+                        .withCurrentRevision(component + "-old").withUpdateRevision(component + "-" + s.getMetadata().getGeneration()).build());
+                return s;
+            }));
     }
 
     void deploymentReady(String component) {
-        Deployment d = deployment(component);
-        int n = d.getSpec().getReplicas();
-        d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration()).withReplicas(n)
-                .withReadyReplicas(n).withAvailableReplicas(n).withUpdatedReplicas(n).build());
-        admin.resource(d).updateStatus();
+        retryOnConflict(() -> admin.apps().deployments().inNamespace(namespace).withName(name + "-" + component).editStatus(d -> {
+                int n = d.getSpec().getReplicas();
+                d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration()).withReplicas(n)
+                        .withReadyReplicas(n).withAvailableReplicas(n).withUpdatedReplicas(n).build());
+                return d;
+            }));
     }
 
     void allReady() {

@@ -100,7 +100,7 @@ public class KubeApiServer implements QuarkusTestResourceLifecycleManager {
         try (var in = Files.newInputStream(crd)) {
             CustomResourceDefinition created = admin.apiextensions().v1().customResourceDefinitions().load(in).create();
             admin.apiextensions().v1().customResourceDefinitions().resource(created)
-                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                    .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
                             .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
         }
         for (String file : List.of("00-namespace.yaml", "01-serviceaccount.yaml", "02-clusterrole.yaml", "03-clusterrolebinding.yaml",

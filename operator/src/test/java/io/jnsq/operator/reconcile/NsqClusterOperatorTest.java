@@ -38,7 +38,9 @@ class NsqClusterOperatorTest {
 
     @AfterAll
     static void close() {
-        admin.close();
+        if (admin != null) {
+            admin.close();
+        }
     }
 
     @Test
@@ -87,10 +89,11 @@ class NsqClusterOperatorTest {
         assertThat(admin.resources(NsqCluster.class).inNamespace("ready").withName("demo").scale().getStatus().getReplicas()).isEqualTo(3);
 
         // a broker going unready shows at once
-        StatefulSet s = c.statefulSet("nsqd");
-        s.getStatus().setReadyReplicas(2);
-        s.getStatus().setAvailableReplicas(2);
-        admin.resource(s).updateStatus();
+        Cluster.retryOnConflict(() -> admin.apps().statefulSets().inNamespace("ready").withName("demo-nsqd").editStatus(s -> {
+                s.getStatus().setReadyReplicas(2);
+                s.getStatus().setAvailableReplicas(2);
+                return s;
+            }));
         c.awaitCondition(Conditions.READY, "False", "Waiting");
         assertThat(c.condition(Conditions.READY).getMessage()).isEqualTo("waiting for nsqd 2/3");
     }
@@ -105,21 +108,21 @@ class NsqClusterOperatorTest {
             return s != null && s.getMetadata().getDeletionTimestamp() == null;
         });
 
-        admin.apps().statefulSets().inNamespace("drift").withName("demo-nsqlookupd").edit(s -> {
-            s.getSpec().setReplicas(1);
-            return s;
-        });
+        Cluster.retryOnConflict(() -> admin.apps().statefulSets().inNamespace("drift").withName("demo-nsqlookupd").edit(s -> {
+                s.getSpec().setReplicas(1);
+                return s;
+            }));
         await().atMost(Cluster.WITHIN).until(() -> c.statefulSet("nsqlookupd").getSpec().getReplicas() == 3);
 
         // kubectl rollout restart: an annotation on the pod template the operator does not own
-        admin.apps().deployments().inNamespace("drift").withName("demo-nsqadmin").edit(d -> {
-            d.getSpec().getTemplate().getMetadata().getAnnotations().put("kubectl.kubernetes.io/restartedAt", "2026-11-25T10:00:00Z");
-            return d;
-        });
-        admin.apps().statefulSets().inNamespace("drift").withName("demo-nsqd").edit(s -> {
-            s.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("example.com/not-nsqd:1");
-            return s;
-        });
+        Cluster.retryOnConflict(() -> admin.apps().deployments().inNamespace("drift").withName("demo-nsqadmin").edit(d -> {
+                d.getSpec().getTemplate().getMetadata().getAnnotations().put("kubectl.kubernetes.io/restartedAt", "2026-11-25T10:00:00Z");
+                return d;
+            }));
+        Cluster.retryOnConflict(() -> admin.apps().statefulSets().inNamespace("drift").withName("demo-nsqd").edit(s -> {
+                s.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("example.com/not-nsqd:1");
+                return s;
+            }));
         await().atMost(Cluster.WITHIN).until(() -> c.statefulSet("nsqd").getSpec().getTemplate().getSpec().getContainers().get(0)
                 .getImage().startsWith("ghcr.io/jnsq/jnsq-nsqd:"));
         assertThat(c.deployment("nsqadmin").getSpec().getTemplate().getMetadata().getAnnotations())
