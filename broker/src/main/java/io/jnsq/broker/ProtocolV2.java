@@ -1,7 +1,5 @@
 package io.jnsq.broker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jnsq.cli.NsqVersion;
 import io.jnsq.protocol.Frame;
 import io.jnsq.protocol.MessageId;
@@ -23,7 +21,6 @@ import org.jboss.logging.Logger;
 final class ProtocolV2 {
 
     private static final Logger LOG = Logger.getLogger(ProtocolV2.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] MAGIC = "  V2".getBytes(StandardCharsets.US_ASCII);
     /** nsqd reads command lines through a 16 KiB buffer; a longer line ends the connection. */
     private static final int MAX_LINE = 16 * 1024;
@@ -206,16 +203,12 @@ final class ProtocolV2 {
             throw fatalErr("E_BAD_BODY", "IDENTIFY invalid body size " + len);
         }
         byte[] body = body(buf, at + 4, len);
-        JsonNode data;
+        IdentifyData id;
         try {
-            data = JSON.readTree(body);
-            if (data == null || !data.isObject()) {
-                throw new IOException("not an object");
-            }
-        } catch (IOException e) {
+            id = IdentifyData.decode(body);
+        } catch (IdentifyData.InvalidIdentify e) {
             throw fatalErr("E_BAD_BODY", "IDENTIFY failed to decode JSON body");
         }
-        Identify id = Identify.parse(data);
         applyIdentify(id);
         if (!id.featureNegotiation) {
             client.sendResponse(Frame.OK);
@@ -262,7 +255,7 @@ final class ProtocolV2 {
         return 4 + len;
     }
 
-    private void applyIdentify(Identify id) throws ClientError {
+    private void applyIdentify(IdentifyData id) throws ClientError {
         client.clientId = id.clientId;
         client.hostname = id.hostname;
         client.userAgent = id.userAgent;
@@ -673,53 +666,6 @@ final class ProtocolV2 {
 
         private NeedMore() {
             super(null, null, false, false);
-        }
-    }
-
-    /** The IDENTIFY body's fields that matter; unknown keys (nsqjs sends long_id, short_id) are ignored. */
-    private record Identify(String clientId, String hostname, String userAgent, int heartbeatInterval,
-            int outputBufferSize, int outputBufferTimeout, boolean featureNegotiation, boolean deflate,
-            int deflateLevel, boolean snappy, int sampleRate, int msgTimeout) {
-
-        static Identify parse(JsonNode n) throws ClientError {
-            return new Identify(text(n, "client_id"), text(n, "hostname"), text(n, "user_agent"),
-                    integer(n, "heartbeat_interval"), integer(n, "output_buffer_size"),
-                    integer(n, "output_buffer_timeout"), bool(n, "feature_negotiation"), bool(n, "deflate"),
-                    integer(n, "deflate_level"), bool(n, "snappy"), integer(n, "sample_rate"),
-                    integer(n, "msg_timeout"));
-        }
-
-        private static String text(JsonNode n, String key) throws ClientError {
-            JsonNode v = n.get(key);
-            if (v == null || v.isNull()) {
-                return "";
-            }
-            if (!v.isTextual()) {
-                throw fatalErr("E_BAD_BODY", "IDENTIFY failed to decode JSON body");
-            }
-            return v.asText();
-        }
-
-        private static int integer(JsonNode n, String key) throws ClientError {
-            JsonNode v = n.get(key);
-            if (v == null || v.isNull()) {
-                return 0;
-            }
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw fatalErr("E_BAD_BODY", "IDENTIFY failed to decode JSON body");
-            }
-            return v.asInt();
-        }
-
-        private static boolean bool(JsonNode n, String key) throws ClientError {
-            JsonNode v = n.get(key);
-            if (v == null || v.isNull()) {
-                return false;
-            }
-            if (!v.isBoolean()) {
-                throw fatalErr("E_BAD_BODY", "IDENTIFY failed to decode JSON body");
-            }
-            return v.asBoolean();
         }
     }
 }
