@@ -71,7 +71,7 @@ public class TcpServer {
                     .setReuseAddress(true);
             server = vertx.createNetServer(netOptions).connectHandler(socket -> {
                 ClientConnection client = new ClientConnection(vertx, socket, context, nsqd);
-                ProtocolV2 protocol = new ProtocolV2(client, nsqd);
+                ProtocolV2 protocol = new ProtocolV2(client, nsqd, context);
                 LOG.debugf("TCP: new client(%s)", client);
                 socket.handler(protocol::onData);
                 socket.closeHandler(v -> client.closed());
