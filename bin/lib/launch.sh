@@ -60,8 +60,12 @@ if [ "${feature:-17}" -ge 25 ] 2>/dev/null; then
     aot="${target%.jar}.$(stat -c %Y "$target").aot"
     if [ -f "$aot" ]; then
       opts+=("-XX:AOTCache=$aot")
-    elif [ -w "$(dirname "$target")" ]; then
-      rm -f "${target%.jar}".*.aot
+    else
+      for old in "${target%.jar}".*.aot "${target%.jar}".*.aot.training; do
+        [ "$old" != "$aot.training" ] && rm -rf "$old"
+      done
+    fi
+    if [ ! -f "$aot" ] && mkdir "$aot.training" 2>/dev/null; then # one training run at a time; others run without
       opts+=("-XX:AOTCacheOutput=$aot" -Xlog:aot=off -Xlog:cds=off)
     fi
   fi
