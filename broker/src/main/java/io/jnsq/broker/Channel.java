@@ -194,9 +194,11 @@ final class Channel {
         if (m == null) {
             return failure(id);
         }
-        long latency = System.currentTimeMillis() * 1_000_000L - m.timestamp;
-        e2e.record(latency);
-        topic.recordLatency(latency);
+        if (e2e.enabled()) {
+            long latency = System.currentTimeMillis() * 1_000_000L - m.timestamp;
+            e2e.record(latency);
+            topic.recordLatency(latency);
+        }
         releaseReadsIfIdle();
         return null;
     }

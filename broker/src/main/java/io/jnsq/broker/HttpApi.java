@@ -79,19 +79,22 @@ public class HttpApi {
         route(router, "/channel/pause", Set.of(HttpMethod.POST), ctx -> pauseChannel(ctx, true));
         route(router, "/channel/unpause", Set.of(HttpMethod.POST), ctx -> pauseChannel(ctx, false));
         route(router, "/config/:opt", Set.of(HttpMethod.GET, HttpMethod.PUT), this::config);
-        // pre-1.0 names, any method, as older clients and the NSQ quick start use them
-        legacy(router, "/put", this::pub);
-        legacy(router, "/mput", this::mpub);
-        legacy(router, "/create_topic", this::createTopic);
-        legacy(router, "/delete_topic", this::deleteTopic);
-        legacy(router, "/empty_topic", this::emptyTopic);
-        legacy(router, "/pause_topic", ctx -> pauseTopic(ctx, true));
-        legacy(router, "/unpause_topic", ctx -> pauseTopic(ctx, false));
-        legacy(router, "/create_channel", this::createChannel);
-        legacy(router, "/delete_channel", this::deleteChannel);
-        legacy(router, "/empty_channel", this::emptyChannel);
-        legacy(router, "/pause_channel", ctx -> pauseChannel(ctx, true));
-        legacy(router, "/unpause_channel", ctx -> pauseChannel(ctx, false));
+        // pre-1.0 names, as older clients and the NSQ quick start use them, with the methods nsqd v0.3.8 (the last to
+        // have them) routed: POST for the publishes, GET and POST for the actions; nsqd v1.3.0 answers 404 to all
+        Set<HttpMethod> postOnly = Set.of(HttpMethod.POST);
+        Set<HttpMethod> getOrPost = Set.of(HttpMethod.GET, HttpMethod.POST);
+        route(router, "/put", postOnly, this::pub);
+        route(router, "/mput", postOnly, this::mpub);
+        route(router, "/create_topic", getOrPost, this::createTopic);
+        route(router, "/delete_topic", getOrPost, this::deleteTopic);
+        route(router, "/empty_topic", getOrPost, this::emptyTopic);
+        route(router, "/pause_topic", getOrPost, ctx -> pauseTopic(ctx, true));
+        route(router, "/unpause_topic", getOrPost, ctx -> pauseTopic(ctx, false));
+        route(router, "/create_channel", getOrPost, this::createChannel);
+        route(router, "/delete_channel", getOrPost, this::deleteChannel);
+        route(router, "/empty_channel", getOrPost, this::emptyChannel);
+        route(router, "/pause_channel", getOrPost, ctx -> pauseChannel(ctx, true));
+        route(router, "/unpause_channel", getOrPost, ctx -> pauseChannel(ctx, false));
         NsqHttp.notFoundExcept(router, Set.of("/metrics"));
     }
 
@@ -486,9 +489,5 @@ public class HttpApi {
 
     private static int int32(byte[] b, int at) {
         return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
-    }
-
-    private static void legacy(Router router, String path, Consumer<RoutingContext> handler) {
-        router.route(path).order(-100).handler(handler::accept);
     }
 }

@@ -12,6 +12,8 @@ final class Message {
     /** Frame header (size + type) plus message header (timestamp + attempts + id). */
     static final int FRAME_OVERHEAD = 8 + io.jnsq.protocol.Message.HEADER_SIZE;
 
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     final long id;
     final long timestamp;
     final byte[] body;
@@ -49,7 +51,9 @@ final class Message {
         out.appendInt(2);
         out.appendLong(timestamp);
         out.appendShort((short) attempts);
-        out.appendBytes(MessageId.of(id));
+        for (int shift = 60; shift >= 0; shift -= 4) {
+            out.appendByte(HEX[(int) (id >>> shift) & 0xf]);
+        }
         out.appendBytes(body);
     }
 

@@ -34,6 +34,19 @@ final class NsqdConfig {
         if (name.equals("nsqlookupd_tcp_addresses")) {
             return opts.lookupdTcpAddresses;
         }
+        switch (name) {
+            case "auth_http_addresses" -> {
+                return opts.authHttpAddresses;
+            }
+            case "tls_required" -> {
+                return opts.tlsRequiredLevel();
+            }
+            case "tls_min_version" -> { // Go's tls.VersionTLS1x constants
+                return 0x0301 + (4 - ServerTls.protocolsFrom(opts.tlsMinVersion).size());
+            }
+            default -> {
+            }
+        }
         if (name.equals("log_level")) {
             return Math.max(2, LEVELS.indexOf(opts.logLevel.toLowerCase()));
         }

@@ -30,7 +30,7 @@ public class NsqdOptions implements GoFlags.Validating {
     @Option(names = "--http-address", defaultValue = "0.0.0.0:4151", description = "<addr>:<port> to listen on for HTTP clients")
     public String httpAddress;
 
-    @Option(names = "--https-address", defaultValue = "0.0.0.0:4152", description = "<addr>:<port> to listen on for HTTPS clients (accepted; TLS not served)")
+    @Option(names = "--https-address", defaultValue = "0.0.0.0:4152", description = "<addr>:<port> to listen on for HTTPS clients (served when --tls-cert and --tls-key are given)")
     public String httpsAddress;
 
     @Option(names = "--broadcast-address", description = "address that will be registered with lookupd (defaults to the OS hostname)")
@@ -129,26 +129,50 @@ public class NsqdOptions implements GoFlags.Validating {
     @Option(names = "--e2e-processing-latency-window-time", defaultValue = "10m", description = "calculate end to end latency quantiles for this duration of time")
     public Duration e2eProcessingLatencyWindowTime;
 
-    @Option(names = "--statsd-address", defaultValue = "", description = "UDP <addr>:<port> of a statsd daemon (accepted; use /metrics for Prometheus)")
+    @Option(names = "--statsd-address", defaultValue = "", description = "UDP <addr>:<port> of a statsd daemon for pushing stats")
     public String statsdAddress;
 
-    @Option(names = "--statsd-prefix", defaultValue = "nsq.%s", description = "accepted for compatibility")
+    @Option(names = "--statsd-prefix", defaultValue = "nsq.%s", description = "prefix used for keys sent to statsd (%%s for host replacement)")
     public String statsdPrefix;
 
-    @Option(names = "--statsd-interval", defaultValue = "60s", description = "accepted for compatibility")
+    @Option(names = "--statsd-interval", defaultValue = "60s", description = "duration between pushing to statsd")
     public Duration statsdInterval;
 
-    @Option(names = "--statsd-mem-stats", defaultValue = "true", arity = "0..1", description = "accepted for compatibility")
+    @Option(names = "--statsd-mem-stats", defaultValue = "true", arity = "0..1", description = "toggle sending memory and GC stats to statsd")
     public boolean statsdMemStats;
 
-    @Option(names = "--statsd-udp-packet-size", defaultValue = "508", description = "accepted for compatibility")
+    @Option(names = "--statsd-udp-packet-size", defaultValue = "508", description = "the size in bytes of statsd UDP packets")
     public int statsdUdpPacketSize;
 
-    @Option(names = "--auth-http-address", description = "<addr>:<port> to query auth server (not supported yet: AUTH answers E_AUTH_DISABLED)")
+    @Option(names = "--statsd-exclude-ephemeral", defaultValue = "false", arity = "0..1", description = "Skip ephemeral topics and channels when sending stats to statsd")
+    public boolean statsdExcludeEphemeral;
+
+    @Option(names = "--auth-http-address", description = "<addr>:<port> or a full url to query auth server (may be given multiple times)")
     public List<String> authHttpAddresses = new ArrayList<>();
 
-    @Option(names = "--tls-required", defaultValue = "0", description = "accepted for compatibility (TLS is not offered)")
-    public int tlsRequired;
+    @Option(names = "--http-client-connect-timeout", defaultValue = "2s", description = "timeout for HTTP connect (to the auth servers)")
+    public Duration httpClientConnectTimeout;
+
+    @Option(names = "--http-client-request-timeout", defaultValue = "5s", description = "timeout for HTTP request (to the auth servers)")
+    public Duration httpClientRequestTimeout;
+
+    @Option(names = "--tls-cert", defaultValue = "", description = "path to certificate file")
+    public String tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "", description = "path to key file")
+    public String tlsKey;
+
+    @Option(names = "--tls-client-auth-policy", defaultValue = "", description = "client certificate auth policy ('require' or 'require-verify')")
+    public String tlsClientAuthPolicy;
+
+    @Option(names = "--tls-root-ca-file", defaultValue = "", description = "path to certificate authority file")
+    public String tlsRootCaFile;
+
+    @Option(names = "--tls-required", defaultValue = "false", arity = "0..1", fallbackValue = "true", description = "require TLS for client connections (true, false, tcp-https)")
+    public String tlsRequired;
+
+    @Option(names = "--tls-min-version", defaultValue = "tls1.0", description = "minimum SSL/TLS version acceptable ('ssl3.0', 'tls1.0', 'tls1.1', 'tls1.2' or 'tls1.3')")
+    public String tlsMinVersion;
 
     @Option(names = "--config", description = "path to config file (not supported)")
     public String config;
@@ -169,6 +193,9 @@ public class NsqdOptions implements GoFlags.Validating {
                 return Optional.of("invalid E2E processing latency percentile: " + p);
             }
         }
+        if (statsdUdpPacketSize < 1) {
+            return Optional.of("--statsd-udp-packet-size must be > 0");
+        }
         if (config != null) {
             return Optional.of("--config files are not supported; pass flags instead");
         }
@@ -178,10 +205,68 @@ public class NsqdOptions implements GoFlags.Validating {
         } catch (IllegalArgumentException e) {
             return Optional.of(e.getMessage());
         }
+        Optional<String> tls = validateTls();
+        if (tls.isPresent()) {
+            return tls;
+        }
         if (broadcastAddress == null || broadcastAddress.isBlank()) {
             broadcastAddress = hostname();
         }
         return Optional.empty();
+    }
+
+    /** nsqd's TLS levels: 0 not required, 1 required except on HTTP ({@code tcp-https}), 2 required everywhere. */
+    public static final int TLS_NOT_REQUIRED = 0;
+    public static final int TLS_REQUIRED_EXCEPT_HTTP = 1;
+    public static final int TLS_REQUIRED = 2;
+
+    /** The {@code --tls-required} level, raised to required when a client auth policy is set, as nsqd does. */
+    public int tlsRequiredLevel() {
+        String v = tlsRequired.toLowerCase();
+        int level = v.equals("tcp-https") ? TLS_REQUIRED_EXCEPT_HTTP : goBool(v) ? TLS_REQUIRED : TLS_NOT_REQUIRED;
+        if (level == TLS_NOT_REQUIRED && !tlsClientAuthPolicy.isEmpty()) {
+            return TLS_REQUIRED;
+        }
+        return level;
+    }
+
+    /** TLS is offered (IDENTIFY tls_v1, HTTPS) when a certificate and key are given. */
+    public boolean tlsEnabled() {
+        return !tlsCert.isEmpty() || !tlsKey.isEmpty();
+    }
+
+    public boolean authEnabled() {
+        return !authHttpAddresses.isEmpty();
+    }
+
+    private Optional<String> validateTls() {
+        String v = tlsRequired.toLowerCase();
+        if (!v.equals("tcp-https") && !List.of("1", "t", "true", "0", "f", "false").contains(v)) {
+            return Optional.of("invalid value \"" + tlsRequired + "\" for flag -tls-required");
+        }
+        if (!List.of("", "ssl3.0", "tls1.0", "tls1.1", "tls1.2", "tls1.3").contains(tlsMinVersion.toLowerCase())) {
+            return Optional.of("invalid value \"" + tlsMinVersion + "\" for flag -tls-min-version: unknown tlsVersionOption \""
+                    + tlsMinVersion.toLowerCase() + "\"");
+        }
+        if (!List.of("", "require", "require-verify").contains(tlsClientAuthPolicy)) {
+            return Optional.of("--tls-client-auth-policy must be 'require' or 'require-verify'");
+        }
+        if (tlsEnabled() && (tlsCert.isEmpty() || tlsKey.isEmpty())) {
+            return Optional.of("failed to build TLS config - --tls-cert and --tls-key must be given together");
+        }
+        if (!tlsEnabled() && tlsRequiredLevel() != TLS_NOT_REQUIRED) {
+            return Optional.of("cannot require TLS client connections without TLS key and cert");
+        }
+        for (String f : List.of(tlsCert, tlsKey, tlsRootCaFile)) {
+            if (!f.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(f))) {
+                return Optional.of("failed to build TLS config - open " + f + ": no such file or directory");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean goBool(String v) {
+        return v.equals("1") || v.equals("t") || v.equals("true");
     }
 
     public String tcpHost() {

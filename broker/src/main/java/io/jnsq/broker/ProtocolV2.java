@@ -1,7 +1,5 @@
 package io.jnsq.broker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jnsq.cli.NsqVersion;
 import io.jnsq.protocol.Command;
 import io.jnsq.protocol.CommandDecoder;
@@ -29,7 +27,6 @@ import org.jboss.logging.Logger;
 final class ProtocolV2 {
 
     private static final Logger LOG = Logger.getLogger(ProtocolV2.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** nsqd reads command lines through a 16 KiB buffer; a longer line ends the connection. */
     private static final int MAX_LINE = 16 * 1024;
 
@@ -60,17 +57,18 @@ final class ProtocolV2 {
             return;
         }
         client.touchRead();
-        byte[] bytes = data.getBytes();
-        if (inboundCodec != null) {
+        if (inboundCodec == null) {
+            decoder.feed(data.getByteBuf().nioBuffer());
+        } else {
+            byte[] bytes = data.getBytes();
             try {
-                bytes = inboundCodec.decode(bytes, 0, bytes.length);
+                decoder.feed(inboundCodec.decode(bytes, 0, bytes.length));
             } catch (IOException e) {
                 LOG.warnf("[%s] closing: %s", client, e.getMessage());
                 closeNow();
                 return;
             }
         }
-        decoder.feed(bytes);
         readCommands();
     }
 
@@ -214,16 +212,12 @@ final class ProtocolV2 {
         if (body == null) {
             return false;
         }
-        JsonNode data;
+        IdentifyData id;
         try {
-            data = JSON.readTree(body);
-            if (data == null || !data.isObject()) {
-                throw new IOException("not an object");
-            }
-        } catch (IOException e) {
+            id = IdentifyData.decode(body);
+        } catch (IdentifyData.InvalidIdentify e) {
             throw fatalErr("E_BAD_BODY", "IDENTIFY failed to decode JSON body");
         }
-        Identify id = Identify.parse(data);
         applyIdentify(id);
         if (!id.featureNegotiation) {
             client.sendResponse(Frame.OK);
@@ -270,7 +264,7 @@ final class ProtocolV2 {
         return true;
     }
 
-    private void applyIdentify(Identify id) throws ClientError {
+    private void applyIdentify(IdentifyData id) throws ClientError {
         client.clientId = id.clientId;
         client.hostname = id.hostname;
         client.userAgent = id.userAgent;
@@ -396,12 +390,12 @@ final class ProtocolV2 {
         if (len > opts.maxBodySize) {
             throw fatalErr("E_BAD_BODY", "MPUB body too big " + len + " > " + opts.maxBodySize);
         }
-        byte[] buf = decoder.body(len);
-        if (buf == null) {
+        int p = decoder.bodyAt(len); // read in place: each message body is copied once, out of the socket buffer
+        if (p < 0) {
             return false;
         }
-        int p = 0;
-        int end = len;
+        byte[] buf = decoder.buffer();
+        int end = p + len;
         if (end - p < 4) {
             throw fatalErr("E_BAD_BODY", "MPUB failed to read message count");
         }
@@ -698,53 +692,6 @@ final class ProtocolV2 {
         ClientError(String message, boolean fatal) {
             super(message, null, false, false);
             this.fatal = fatal;
-        }
-    }
-
-    /** The IDENTIFY body's fields that matter; unknown keys (nsqjs sends long_id, short_id) are ignored. */
-    private record Identify(String clientId, String hostname, String userAgent, int heartbeatInterval,
-            int outputBufferSize, int outputBufferTimeout, boolean featureNegotiation, boolean deflate,
-            int deflateLevel, boolean snappy, int sampleRate, int msgTimeout) {
-
-        static Identify parse(JsonNode n) throws ClientError {
-            return new Identify(text(n, "client_id"), text(n, "hostname"), text(n, "user_agent"),
-                    integer(n, "heartbeat_interval"), integer(n, "output_buffer_size"),
-                    integer(n, "output_buffer_timeout"), bool(n, "feature_negotiation"), bool(n, "deflate"),
-                    integer(n, "deflate_level"), bool(n, "snappy"), integer(n, "sample_rate"),
-                    integer(n, "msg_timeout"));
-        }
-
-        private static String text(JsonNode n, String key) throws ClientError {
-            JsonNode v = n.get(key);
-            if (v == null || v.isNull()) {
-                return "";
-            }
-            if (!v.isTextual()) {
-                throw fatalErr("E_BAD_BODY", "IDENTIFY failed to decode JSON body");
-            }
-            return v.asText();
-        }
-
-        private static int integer(JsonNode n, String key) throws ClientError {
-            JsonNode v = n.get(key);
-            if (v == null || v.isNull()) {
-                return 0;
-            }
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw fatalErr("E_BAD_BODY", "IDENTIFY failed to decode JSON body");
-            }
-            return v.asInt();
-        }
-
-        private static boolean bool(JsonNode n, String key) throws ClientError {
-            JsonNode v = n.get(key);
-            if (v == null || v.isNull()) {
-                return false;
-            }
-            if (!v.isBoolean()) {
-                throw fatalErr("E_BAD_BODY", "IDENTIFY failed to decode JSON body");
-            }
-            return v.asBoolean();
         }
     }
 }

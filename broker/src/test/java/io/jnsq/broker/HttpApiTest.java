@@ -73,6 +73,27 @@ class HttpApiTest {
     }
 
     @Test
+    void legacyNamesAnswerAWrongMethodWith405LikeTheCurrentNames() throws Exception {
+        // the methods nsqd v0.3.8 routed them for (v1.3.0 dropped them: 404); a wrong one publishes or creates nothing
+        HttpResponse<String> put = send("DELETE", "/put?topic=legacy_method", "x".getBytes());
+        assertNsqError(put, 405, "METHOD_NOT_ALLOWED");
+        assertThat(put.headers().firstValue("Allow")).hasValue("OPTIONS, POST");
+        assertNsqError(send("PUT", "/mput?topic=legacy_method", "x".getBytes()), 405, "METHOD_NOT_ALLOWED");
+        assertNsqError(send("GET", "/put?topic=legacy_method", null), 405, "METHOD_NOT_ALLOWED");
+        HttpResponse<String> head = send("HEAD", "/create_topic?topic=legacy_method", null);
+        assertThat(head.statusCode()).isEqualTo(405);
+        assertThat(head.headers().firstValue("Allow")).hasValue("GET, OPTIONS, POST");
+        for (String path : List.of("/delete_topic", "/empty_topic", "/pause_topic", "/unpause_topic", "/create_channel",
+                "/delete_channel", "/empty_channel", "/pause_channel", "/unpause_channel")) {
+            assertNsqError(send("PUT", path + "?topic=legacy_method&channel=c", null), 405, "METHOD_NOT_ALLOWED");
+        }
+        assertThat(nsqd.existingTopic("legacy_method")).isNull();
+        assertThat(send("OPTIONS", "/mput", null).headers().firstValue("Allow")).hasValue("OPTIONS, POST");
+        assertThat(post("/create_topic?topic=legacy_method", null).statusCode()).isEqualTo(200);
+        assertThat(nsqd.existingTopic("legacy_method")).isNotNull();
+    }
+
+    @Test
     void publishErrorsMatchNsqd() throws Exception {
         assertNsqError(post("/pub?topic=bad!topic", "x"), 400, "INVALID_TOPIC");
         assertNsqError(post("/pub", "x"), 400, "MISSING_ARG_TOPIC");

@@ -28,6 +28,19 @@ public final class Config {
     public boolean deflate;
     public int deflateLevel = 6;
     public boolean snappy;
+    /** Ask nsqd for TLS at IDENTIFY ({@code tls_v1}); the other {@code tls*} fields configure it. */
+    public boolean tlsV1;
+    /** PEM file of the CAs that sign nsqd's certificate; empty: the JVM's trust store. */
+    public String tlsRootCaFile = "";
+    /** Accept any server certificate and name (for tests only). */
+    public boolean tlsInsecureSkipVerify;
+    /** PEM client certificate and key, for nsqd's {@code --tls-client-auth-policy}. */
+    public String tlsCert = "";
+    public String tlsKey = "";
+    /** Oldest TLS version accepted: {@code tls1.0} (default), {@code tls1.1}, {@code tls1.2} or {@code tls1.3}. */
+    public String tlsMinVersion = "";
+    /** Sent with AUTH when nsqd answers IDENTIFY with {@code auth_required}. */
+    public String authSecret = "";
 
     /**
      * Sets one option given as go-nsq's {@code ConfigFlag} takes it ({@code name,value}, e.g.
@@ -60,14 +73,33 @@ public final class Config {
                 case "deflate" -> deflate = Boolean.parseBoolean(value);
                 case "deflate_level" -> deflateLevel = Integer.parseInt(value);
                 case "snappy" -> snappy = Boolean.parseBoolean(value);
+                case "tls_v1" -> tlsV1 = bool(value);
+                case "tls_root_ca_file" -> tlsRootCaFile = value;
+                case "tls_insecure_skip_verify" -> tlsInsecureSkipVerify = bool(value);
+                case "tls_cert" -> tlsCert = value;
+                case "tls_key" -> tlsKey = value;
+                case "tls_min_version" -> {
+                    ClientTls.protocolsFrom(value);
+                    tlsMinVersion = value;
+                }
+                case "auth_secret" -> authSecret = value;
                 default -> throw new IllegalArgumentException("unknown option '" + name + "'");
             }
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | NsqException e) {
             throw new IllegalArgumentException("invalid value '" + value + "' for option " + name);
         }
         if (deflate && snappy) {
             throw new IllegalArgumentException("deflate and snappy are mutually exclusive");
         }
+    }
+
+    /** Go's strconv.ParseBool, as go-nsq's ConfigFlag reads booleans. */
+    private static boolean bool(String value) {
+        return switch (value) {
+            case "1", "t", "T", "true", "TRUE", "True" -> true;
+            case "0", "f", "F", "false", "FALSE", "False" -> false;
+            default -> throw new NumberFormatException(value);
+        };
     }
 
     public static String hostname() {

@@ -23,9 +23,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSocket;
 
 /**
- * One protocol V2 connection to an nsqd: IDENTIFY on open, a reader thread that answers heartbeats and hands
+ * One protocol V2 connection to an nsqd: IDENTIFY on open (then TLS, compression and AUTH as negotiated), a reader thread that answers heartbeats and hands
  * messages to a listener, and synchronous commands that wait for their OK or error frame.
  */
 final class Connection implements AutoCloseable {
@@ -33,9 +34,10 @@ final class Connection implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final String address;
-    private final Socket socket;
-    private final DataOutputStream out;
-    private final DataInputStream in;
+    private volatile Socket socket;
+    private DataOutputStream out;
+    private DataInputStream in;
+    private String identity = "";
     private final BlockingQueue<Frame> responses = new ArrayBlockingQueue<>(1024);
     private final Thread reader;
     private volatile Consumer<Message> onMessage = m -> { };
@@ -49,48 +51,92 @@ final class Connection implements AutoCloseable {
         if (colon < 0) {
             throw new NsqException("invalid nsqd address " + address + " (want host:port)");
         }
-        socket = new Socket();
+        String host = address.substring(0, colon);
+        Socket plain = new Socket();
         try {
-            socket.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+            socket = plain;
+            plain.connect(new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))),
                     (int) config.dialTimeout.toMillis());
         } catch (IOException | NumberFormatException e) {
             throw new NsqException("cannot connect to nsqd at " + address + ": " + e.getMessage(), e);
         }
-        socket.setTcpNoDelay(true);
-        OutputStream rawOut = socket.getOutputStream();
-        InputStream rawIn = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        DataOutputStream plainOut = new DataOutputStream(new BufferedOutputStream(rawOut, 16 * 1024));
-        DataInputStream plainIn = new DataInputStream(rawIn);
-        plainOut.write("  V2".getBytes(StandardCharsets.US_ASCII));
-        byte[] identify = identifyBody(config);
-        plainOut.write("IDENTIFY\n".getBytes(StandardCharsets.US_ASCII));
-        plainOut.writeInt(identify.length);
-        plainOut.write(identify);
-        plainOut.flush();
-        // IDENTIFY is answered before anything else can arrive, so it is read here, before the reader thread starts.
-        socket.setSoTimeout((int) Math.max(config.dialTimeout.toMillis(), 5000));
-        Frame answer = Frame.read(plainIn, 1024 * 1024);
-        if (answer.type() == FrameType.ERROR) {
+        plain.setTcpNoDelay(true);
+        // the negotiation below is answered at once: a server that stops answering is an error, not a hang
+        plain.setSoTimeout((int) Math.max(config.dialTimeout.toMillis(), 5000));
+        try {
+            negotiate(plain, host, config);
+            socket.setSoTimeout(0);
+        } catch (IOException e) {
             close();
-            throw new NsqException(answer.text());
+            throw e instanceof NsqException n ? n : new NsqException("nsqd at " + address + ": " + e.getMessage(), e);
         }
-        StreamCodec codec = negotiatedCodec(answer.text(), config);
-        if (codec == null) {
-            out = plainOut;
-            in = plainIn;
-        } else {
-            out = new DataOutputStream(CompressedStreams.encoding(rawOut, codec));
-            in = new DataInputStream(CompressedStreams.decoding(rawIn, codec));
-            Frame ok = Frame.read(in, 1024 * 1024); // the broker's first compressed frame
-            if (ok.type() == FrameType.ERROR) {
-                close();
-                throw new NsqException(ok.text());
-            }
-        }
-        socket.setSoTimeout(0);
         reader = new Thread(this::readLoop, "nsq-conn-" + address);
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Magic and IDENTIFY, then what nsqd agreed to, in nsqd's order: TLS (an OK frame over it), compression (an OK
+     * frame compressed), AUTH when nsqd requires it. Leaves {@link #in} and {@link #out} on the final layers.
+     */
+    private void negotiate(Socket plain, String host, Config config) throws IOException {
+        OutputStream rawOut = plain.getOutputStream();
+        InputStream rawIn = new BufferedInputStream(plain.getInputStream(), 64 * 1024);
+        out = new DataOutputStream(new BufferedOutputStream(rawOut, 16 * 1024));
+        in = new DataInputStream(rawIn);
+        out.write("  V2".getBytes(StandardCharsets.US_ASCII));
+        byte[] identify = identifyBody(config);
+        out.write("IDENTIFY\n".getBytes(StandardCharsets.US_ASCII));
+        out.writeInt(identify.length);
+        out.write(identify);
+        out.flush();
+        Frame answer = expectResponse();
+        JsonNode negotiated = answer.text().startsWith("{") ? JSON.readTree(answer.text()) : JSON.createObjectNode();
+        if (config.tlsV1) {
+            if (!negotiated.path("tls_v1").asBoolean(false)) {
+                // go-nsq would carry on in plain text; a client that asked for TLS must not
+                throw new NsqException("nsqd at " + address + " does not offer TLS (start it with --tls-cert and --tls-key)");
+            }
+            SSLSocket tls = ClientTls.of(config).upgrade(plain, host, plain.getPort(), address);
+            socket = tls;
+            rawOut = tls.getOutputStream();
+            rawIn = new BufferedInputStream(tls.getInputStream(), 64 * 1024);
+            out = new DataOutputStream(new BufferedOutputStream(rawOut, 16 * 1024));
+            in = new DataInputStream(rawIn);
+            expectResponse(); // OK, the first frame over TLS
+        }
+        StreamCodec codec = negotiatedCodec(negotiated, config);
+        if (codec != null) {
+            out = new DataOutputStream(CompressedStreams.encoding(rawOut, codec));
+            in = new DataInputStream(CompressedStreams.decoding(rawIn, codec));
+            expectResponse(); // OK, the first compressed frame
+        }
+        if (negotiated.path("auth_required").asBoolean(false)) {
+            if (config.authSecret.isEmpty()) {
+                throw new NsqException("nsqd at " + address + " requires AUTH: set auth_secret");
+            }
+            byte[] secret = config.authSecret.getBytes(StandardCharsets.UTF_8);
+            out.write("AUTH\n".getBytes(StandardCharsets.US_ASCII));
+            out.writeInt(secret.length);
+            out.write(secret);
+            out.flush();
+            JsonNode auth = JSON.readTree(expectResponse().text());
+            identity = auth.path("identity").asText("");
+        }
+    }
+
+    /** The next frame, which must be a response; an error frame is thrown as the broker worded it. */
+    private Frame expectResponse() throws IOException {
+        Frame f = Frame.read(in, 1024 * 1024);
+        if (f.type() == FrameType.ERROR) {
+            throw new NsqException(f.text());
+        }
+        return f;
+    }
+
+    /** The identity nsqd's auth server gave our {@code auth_secret}; empty without AUTH. */
+    String identity() {
+        return identity;
     }
 
     private static byte[] identifyBody(Config config) {
@@ -109,15 +155,14 @@ final class Connection implements AutoCloseable {
         if (config.snappy) {
             body.put("snappy", true);
         }
+        if (config.tlsV1) {
+            body.put("tls_v1", true);
+        }
         return body.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The codec the broker agreed to, from its IDENTIFY answer (JSON with feature negotiation, else {@code OK}). */
-    private static StreamCodec negotiatedCodec(String answer, Config config) throws IOException {
-        if (!answer.startsWith("{")) {
-            return null;
-        }
-        JsonNode negotiated = JSON.readTree(answer);
+    private static StreamCodec negotiatedCodec(JsonNode negotiated, Config config) {
         if (negotiated.path("snappy").asBoolean(false)) {
             return new SnappyFramedCodec();
         }
@@ -137,6 +182,7 @@ final class Connection implements AutoCloseable {
 
     /** Sends a command with a body and waits for its response frame; an error frame is thrown. */
     synchronized String command(String line, byte[] body) throws IOException {
+        awaiting = true; // before writing: a fast error frame must reach the waiter, not the unasked-for log
         out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         out.writeInt(body.length);
         out.write(body);
@@ -146,6 +192,7 @@ final class Connection implements AutoCloseable {
 
     /** Sends a command that has a response (SUB, CLS). */
     synchronized String command(String line) throws IOException {
+        awaiting = true;
         write(line);
         return awaitResponse(line);
     }
@@ -171,7 +218,6 @@ final class Connection implements AutoCloseable {
     }
 
     private String awaitResponse(String line) throws IOException {
-        awaiting = true;
         try {
             Frame f = responses.poll(30, TimeUnit.SECONDS);
             if (f == null) {

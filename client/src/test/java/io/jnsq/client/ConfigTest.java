@@ -35,4 +35,25 @@ class ConfigTest {
         c.set("snappy,true");
         assertThatThrownBy(() -> c.set("deflate,true")).hasMessage("deflate and snappy are mutually exclusive");
     }
+
+    @Test
+    void setTakesGoNsqsTlsAndAuthOptions() {
+        Config c = new Config();
+        c.set("tls_v1,true");
+        c.set("tls_root_ca_file,/etc/nsq/ca.pem");
+        c.set("tls_cert,/etc/nsq/client.pem");
+        c.set("tls_key,/etc/nsq/client.key");
+        c.set("tls_insecure_skip_verify,1");
+        c.set("tls_min_version,tls1.2");
+        c.set("auth_secret,s3cret");
+        assertThat(c.tlsV1).isTrue();
+        assertThat(c.tlsRootCaFile).isEqualTo("/etc/nsq/ca.pem");
+        assertThat(c.tlsCert).isEqualTo("/etc/nsq/client.pem");
+        assertThat(c.tlsKey).isEqualTo("/etc/nsq/client.key");
+        assertThat(c.tlsInsecureSkipVerify).isTrue();
+        assertThat(c.tlsMinVersion).isEqualTo("tls1.2");
+        assertThat(c.authSecret).isEqualTo("s3cret");
+        assertThatThrownBy(() -> c.set("tls_min_version,tls9")).hasMessage("invalid value 'tls9' for option tls_min_version");
+        assertThatThrownBy(() -> c.set("tls_v1,yes")).hasMessage("invalid value 'yes' for option tls_v1");
+    }
 }

@@ -52,7 +52,7 @@ public class LookupdHttpApi {
         route(router, "/channel/create", Set.of(HttpMethod.POST), this::createChannel);
         route(router, "/channel/delete", Set.of(HttpMethod.POST), this::deleteChannel);
         route(router, "/topic/tombstone", Set.of(HttpMethod.POST), this::tombstone);
-        NsqHttp.notFoundExcept(router, Set.of());
+        NsqHttp.notFoundExcept(router, Set.of("/metrics"));
     }
 
     private void lookup(RoutingContext ctx) {

@@ -40,6 +40,14 @@ public final class CommandDecoder {
         feed(data, 0, data.length);
     }
 
+    /** Appends the bytes remaining in {@code data} (a socket buffer, read without an intermediate array). */
+    public void feed(java.nio.ByteBuffer data) {
+        int length = data.remaining();
+        ensureRoom(length);
+        data.get(buf, end, length);
+        end += length;
+    }
+
     /** Bytes fed but not read yet. */
     public int available() {
         return end - start;
@@ -88,6 +96,29 @@ public final class CommandDecoder {
         start += 4 + size;
         maybeReset();
         return body;
+    }
+
+    /**
+     * Takes the 4-byte size and the {@code size} bytes of the body like {@link #body}, without copying it: returns
+     * where the body starts in {@link #buffer()} (valid until the next {@link #feed}), or -1 until all has arrived.
+     */
+    public int bodyAt(int size) {
+        if (size < 0 || end - start - 4 < size) {
+            return -1;
+        }
+        int at = start + 4;
+        start += 4 + size;
+        if (start == end) {
+            start = 0; // the bytes stay where they are until the next feed
+            end = 0;
+            scanned = 0;
+        }
+        return at;
+    }
+
+    /** The array {@link #bodyAt} positions refer to. */
+    public byte[] buffer() {
+        return buf;
     }
 
     /** Takes {@code n} raw bytes (the stream switched to something else), or null until they are there. */

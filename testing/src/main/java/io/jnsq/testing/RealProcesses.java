@@ -124,19 +124,32 @@ public final class RealProcesses implements AutoCloseable {
         }
     }
 
-    /** Starts {@code bin/<binary>} with {@code stdin} (a file, or none) as its standard input. */
+    /** Starts {@code bin/<binary>} (or the program at an absolute path) with {@code stdin} (a file, or none) as its standard input. */
     public Run run(Path stdin, String binary, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/" + binary).toString()));
+        Path program = binary.startsWith("/") ? Path.of(binary) : ROOT.resolve("bin/" + binary);
+        List<String> cmd = new ArrayList<>(List.of(program.toString()));
         cmd.addAll(List.of(args));
         int n = ++started;
-        Path out = dir.resolve(binary + "-" + n + ".out");
-        Path log = dir.resolve(binary + "-" + n + ".log");
+        String name = program.getFileName().toString();
+        Path out = dir.resolve(name + "-" + n + ".out");
+        Path log = dir.resolve(name + "-" + n + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(log.toFile());
         pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(stdin.toFile()));
         pb.environment().put("JNSQ_NO_BUILD", "1");
         Process p = pb.start();
         processes.add(p);
         return new Run(p, out, log);
+    }
+
+    /**
+     * The real NSQ v1.3.0 program {@code binary} (nsqd, nsqlookupd, ...) where the interop set-up builds it
+     * ({@code ~/.cache/nsq-ref/bin}, or {@code $NSQ_REF_BIN}), as an absolute path for {@link #server}; empty when it
+     * is not there, and the interop tests that need it are skipped.
+     */
+    public static java.util.Optional<String> reference(String binary) {
+        String dir = System.getenv().getOrDefault("NSQ_REF_BIN", System.getProperty("user.home") + "/.cache/nsq-ref/bin");
+        Path p = Path.of(dir, binary);
+        return Files.isExecutable(p) ? java.util.Optional.of(p.toAbsolutePath().toString()) : java.util.Optional.empty();
     }
 
     /** The body of a GET on 127.0.0.1:port; "" when it cannot be reached. */

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,6 +56,7 @@ public final class DiskQueue implements BackendQueue {
     private volatile String lastError;
     private volatile String writeError;
     private boolean closed;
+    private LongConsumer syncTimes = nanos -> { };
 
     public DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery)
             throws IOException {
@@ -224,17 +226,24 @@ public final class DiskQueue implements BackendQueue {
         Files.deleteIfExists(meta());
     }
 
+    /** Tells {@code observer} how long each {@link #sync()} took, in nanoseconds. */
+    synchronized void onSync(LongConsumer observer) {
+        this.syncTimes = observer;
+    }
+
     @Override
     public synchronized void sync() throws IOException {
         if (closed || !dirty) {
             return;
         }
         try {
+            long start = System.nanoTime();
             flushWriteBuffer();
             if (writer != null) {
                 writer.force(false);
             }
             writeMetadata();
+            syncTimes.accept(System.nanoTime() - start);
             writeError = null;
         } catch (IOException e) {
             writeFailed(e);
