@@ -167,6 +167,13 @@ public class Nsqd implements BrokerTopology {
         }
     }
 
+    /** Runs {@code task} once after {@code millis} on the broker's background thread. */
+    void later(long millis, Runnable task) {
+        if (!scanner.isShutdown()) {
+            scanner.schedule(task, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
     long newMessageId() {
         return nextId.incrementAndGet();
     }

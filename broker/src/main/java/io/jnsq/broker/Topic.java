@@ -299,10 +299,31 @@ final class Topic {
         }
         placed.whenComplete((v, e) -> {
             if (e != null) {
-                LOG.errorf("topic %s: cannot move held messages to its channels: %s", name, e.getMessage());
+                keepAfterFailedMove(batch, e);
+                return;
             }
             backlog.releaseReads();
             lane.execute(this::moveHeld);
+        });
+    }
+
+    /**
+     * A channel could not store a batch (a full disk): the topic keeps it rather than lose it, and tries again in a
+     * second. A channel that did take part of the batch may see those messages twice (at least once, never lost).
+     */
+    private void keepAfterFailedMove(List<Message> batch, Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        LOG.errorf("topic %s: cannot move %d held messages to its channels: %s", name, batch.size(), cause.getMessage());
+        synchronized (this) {
+            for (int i = batch.size() - 1; i >= 0; i--) {
+                memory.addFirst(batch.get(i).copy());
+            }
+            moving = false;
+        }
+        nsqd.later(1000, () -> {
+            synchronized (this) {
+                scheduleMove();
+            }
         });
     }
 }

@@ -95,12 +95,16 @@ public class BackendQueues implements AutoCloseable {
         return null;
     }
 
+    /** Syncs every queue, and lets idle ones release their buffers and files. A failure was logged by its queue. */
     private void syncAll() {
         for (DiskQueue q : open) {
             try {
                 q.sync();
-            } catch (IOException | RuntimeException e) {
-                LOG.errorf("disk sync failed: %s", e.getMessage());
+                q.releaseIfIdle();
+            } catch (IOException e) {
+                LOG.debugf("disk sync failed: %s", e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("disk sync failed", e);
             }
         }
     }
