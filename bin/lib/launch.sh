@@ -54,9 +54,10 @@ case " ${JAVA_OPTS:-} " in
 esac
 if [ "${feature:-17}" -ge 25 ] 2>/dev/null; then
   opts+=(-XX:+UseCompactObjectHeaders)
-  # Start-up: a JDK AOT cache (classes loaded and linked, method profiles) made by the first run of this jar and
-  # used by the next ones; rebuilt when the jar changes. JNSQ_AOT=0 turns it off.
-  if [ "${JNSQ_AOT:-1}" = "1" ] && [ -z "$main" ]; then
+  # Start-up, opt-in (JNSQ_AOT=1): a JDK AOT cache (classes loaded and linked, method profiles) recorded by the first
+  # run of this jar, when it exits, and used by the next runs; recorded again when the jar changes. Off by default:
+  # the recording run's exit takes seconds, and a run started while it writes the cache logs that it cannot use it.
+  if [ "${JNSQ_AOT:-0}" = "1" ] && [ -z "$main" ]; then
     aot="${target%.jar}.$(stat -c %Y "$target").aot"
     if [ -f "$aot" ]; then
       opts+=("-XX:AOTCache=$aot")
