@@ -41,6 +41,8 @@ public class AdminOptions implements GoFlags.Validating {
     public Duration httpClientRequestTimeout;
     @Option(names = "--graphite-url", defaultValue = "", description = "accepted for compatibility; rates are computed from /stats instead")
     public String graphiteUrl;
+    @Option(names = "--prometheus-url", defaultValue = "", description = "URL of a Prometheus that scrapes the nsqds' /metrics (e.g. http://prometheus:9090): topic and channel graphs of the last hour come from it")
+    public String prometheusUrl;
 
     @Override
     public Optional<String> validate() {
@@ -54,6 +56,12 @@ public class AdminOptions implements GoFlags.Validating {
             if (a.startsWith("http")) {
                 return Optional.of("address " + a + " should not contain scheme");
             }
+        }
+        if (!prometheusUrl.isEmpty() && !prometheusUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
+            return Optional.of("--prometheus-url must be an http(s) URL, got " + prometheusUrl);
+        }
+        if (prometheusUrl.endsWith("/")) {
+            prometheusUrl = prometheusUrl.substring(0, prometheusUrl.length() - 1);
         }
         try {
             ListenAddress.port("--http-address", httpAddress);

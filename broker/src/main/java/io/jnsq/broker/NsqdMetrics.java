@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -75,6 +76,11 @@ public class NsqdMetrics {
     public static final String CHANNELS = "nsq_channels";
     public static final String DISK_QUEUE_BYTES = "nsq_disk_queue_bytes";
     public static final String FSYNC = "nsq_fsync_duration_seconds";
+    /** The counters among them: exposed with {@code _total}. */
+    public static final Set<String> COUNTERS = Set.of(TOPIC_MESSAGES, TOPIC_MESSAGE_BYTES, CHANNEL_MESSAGES, CHANNEL_REQUEUED,
+            CHANNEL_TIMED_OUT, CLIENT_MESSAGES, CLIENT_FINISHED, CLIENT_REQUEUED, PRODUCER_PUBLISHED);
+    /** The histograms among them: exposed as {@code _bucket}, {@code _count} and {@code _sum}. */
+    public static final Set<String> HISTOGRAMS = Set.of(FSYNC);
 
     private static final List<String> TOPIC = List.of("topic");
     private static final List<String> CHANNEL = List.of("topic", "channel");

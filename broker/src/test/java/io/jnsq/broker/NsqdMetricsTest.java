@@ -217,4 +217,22 @@ class NsqdMetricsTest {
         assertThat(s).containsEntry("nsq_topic_messages_total{topic=\"m_formats\"}", 1.0);
         assertThat(Collections.frequency(om.body().lines().toList(), "# TYPE nsq_topic_depth gauge")).isEqualTo(1);
     }
+
+    @Test
+    void everyNameConstantIsExposedWithItsType() throws Exception {
+        String body = http("GET", "/metrics?clients=true", "text/plain").body();
+        for (java.lang.reflect.Field f : NsqdMetrics.class.getFields()) {
+            if (f.getType() != String.class) {
+                continue;
+            }
+            String name = (String) f.get(null);
+            if (NsqdMetrics.COUNTERS.contains(name)) {
+                assertThat(body).contains("# TYPE " + name + "_total counter\n");
+            } else if (NsqdMetrics.HISTOGRAMS.contains(name)) {
+                assertThat(body).contains("# TYPE " + name + " histogram\n");
+            } else {
+                assertThat(body).contains("# TYPE " + name + " gauge\n");
+            }
+        }
+    }
 }
