@@ -84,7 +84,10 @@ try:
         time.sleep(0.1)
     print(f'restart: /ping after {ping:.1f} s, every topic in /stats after {time.time() - t0:.1f} s')
     print(f'RSS after restart: {rss_mb(p.pid):.0f} MB')
-    status, body = request('POST', '/pub?topic=scale0')
+    c = http.client.HTTPConnection('127.0.0.1', httpp, timeout=60)
+    c.request('POST', '/pub?topic=scale0', body=b'after restart')
+    r = c.getresponse()
+    status, body = r.status, r.read()
     print(f'publish after restart: {status} {body[:40]}')
     stop(p)
 finally:
