@@ -9,6 +9,7 @@ import io.jnsq.operator.NsqClusterStatus;
 import io.jnsq.operator.model.Conditions;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +84,15 @@ class NsqdScaleDownTest {
         assertThat(c.get().getSpec().nsqd.replicas).as("the user's spec").isEqualTo(2);
         assertThat(c.get().getMetadata().getGeneration()).as("nobody wrote the spec").isEqualTo(generation);
         assertThat(c.events()).anyMatch(e -> e.startsWith("Warning DrainTimedOut: drain of demo-nsqd-2 did not finish within 10s"));
+
+        // what the user sees (kept in target/ for the README's examples)
+        String get = Kubectl.run("get", "nsq", "-n", "stuck");
+        String describe = Kubectl.run("describe", "nsq", "demo", "-n", "stuck");
+        Files.writeString(KubeApiServer.MODULE.resolve("target/kubectl-drain-timed-out.txt"), "$ kubectl get nsq\n" + get
+                + "\n$ kubectl describe nsq demo\n" + describe);
+        assertThat(get.lines().findFirst().orElseThrow().split("\\s+")).containsExactly("NAME", "READY", "NSQD", "LOOKUPD", "AGE");
+        assertThat(get).containsPattern("demo\\s+False\\s+3/2\\s+3/3");
+        assertThat(describe).contains("Reason:                DrainTimedOut", "Warning  DrainTimedOut", "Normal   Draining");
 
         c.edit(s -> s.nsqd.drainTimeoutSeconds = 600);
         c.awaitCondition(Conditions.READY, "False", "Draining");
