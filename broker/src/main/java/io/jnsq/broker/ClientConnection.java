@@ -4,7 +4,9 @@ import io.jnsq.protocol.Frame;
 import io.jnsq.protocol.FrameType;
 import io.jnsq.protocol.compress.StreamCodec;
 import io.jnsq.protocol.stats.ClientStats;
+import io.jnsq.broker.auth.AuthState;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -60,6 +62,11 @@ final class ClientConnection {
     volatile int sampleRate;
     volatile boolean deflate;
     volatile boolean snappy;
+    volatile boolean tls;
+    private volatile String tlsVersion = "";
+    private volatile String tlsCipherSuite = "";
+    volatile AuthState authState; // what the auth server granted (event loop writes; stats read)
+    String authSecret = ""; // asked again when the grant expires (event loop only)
     Channel channel;
 
     // guarded by the channel's lock
@@ -143,6 +150,27 @@ final class ClientConnection {
         }
     }
 
+    /**
+     * Upgrades the socket to TLS (after the IDENTIFY answer, as nsqd does), with nsqd's 5 s handshake deadline. The
+     * future fails for a handshake that fails or does not finish in time.
+     */
+    Future<Void> upgradeTls() {
+        writePending();
+        return socket.upgradeToSsl().onSuccess(v -> {
+            tls = true;
+            javax.net.ssl.SSLSession session = socket.sslSession();
+            if (session != null) {
+                tlsVersion = session.getProtocol().replace("TLSv", "TLS"); // nsqd's names: TLS1.2, TLS1.3
+                tlsCipherSuite = session.getCipherSuite();
+            }
+        });
+    }
+
+    /** The common name of the client's certificate, "" without TLS or a certificate. */
+    String tlsCommonName() {
+        return tls ? ServerTls.peerCommonName(socket) : "";
+    }
+
     /** From here on, what we send is compressed with {@code codec}. */
     void compressOutput(StreamCodec codec) {
         this.codec = codec;
@@ -161,6 +189,10 @@ final class ClientConnection {
 
     NetSocket socket() {
         return socket;
+    }
+
+    Context context() {
+        return context;
     }
 
     /** Closes the connection from any thread; cleanup happens in {@link #closed()}. */
@@ -189,8 +221,9 @@ final class ClientConnection {
         List<ClientStats.PubCount> pubs = new ArrayList<>();
         pubCounts.forEach((t, c) -> pubs.add(new ClientStats.PubCount(t, c.get())));
         return new ClientStats(clientId, hostname, "V2", remoteAddress, state, readyCount, inFlightCount,
-                messageCount, finishCount, requeueCount, connectTs, sampleRate, deflate, snappy, userAgent, false, null,
-                null, pubs, false, "", "", "", false);
+                messageCount, finishCount, requeueCount, connectTs, sampleRate, deflate, snappy, userAgent,
+                authState != null, authState == null ? null : authState.identity(),
+                authState == null ? null : authState.identityUrl(), pubs, tls, tlsCipherSuite, tlsVersion, "", false);
     }
 
     @Override

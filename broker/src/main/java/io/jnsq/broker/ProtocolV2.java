@@ -7,11 +7,19 @@ import io.jnsq.protocol.Names;
 import io.jnsq.protocol.compress.DeflateCodec;
 import io.jnsq.protocol.compress.SnappyFramedCodec;
 import io.jnsq.protocol.compress.StreamCodec;
+import io.jnsq.broker.auth.AuthServers;
+import io.jnsq.broker.auth.AuthState;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,6 +29,7 @@ import org.jboss.logging.Logger;
 final class ProtocolV2 {
 
     private static final Logger LOG = Logger.getLogger(ProtocolV2.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final byte[] MAGIC = "  V2".getBytes(StandardCharsets.US_ASCII);
     /** nsqd reads command lines through a 16 KiB buffer; a longer line ends the connection. */
     private static final int MAX_LINE = 16 * 1024;
@@ -34,11 +43,15 @@ final class ProtocolV2 {
     private boolean closing;
     private StreamCodec inboundCodec;
     private StreamCodec upgradeAfterCommand;
+    private final AuthServers authServers;
+    private boolean waiting; // a TLS handshake or an auth server's answer: read nothing more until it is done
+    private CompletableFuture<AuthState> authAnswer; // the auth server's answer for the command being re-run
 
-    ProtocolV2(ClientConnection client, Nsqd nsqd) {
+    ProtocolV2(ClientConnection client, Nsqd nsqd, AuthServers authServers) {
         this.client = client;
         this.nsqd = nsqd;
         this.opts = nsqd.options();
+        this.authServers = authServers;
     }
 
     /** Bytes from the socket, possibly compressed. */
@@ -61,6 +74,10 @@ final class ProtocolV2 {
     }
 
     private void process(byte[] bytes) {
+        if (waiting) {
+            pending = concat(pending, bytes);
+            return;
+        }
         byte[] buf;
         if (pending.length == 0) {
             buf = bytes;
@@ -151,6 +168,9 @@ final class ProtocolV2 {
         int lineLen = nl + 1 - pos;
         int bodyAt = nl + 1;
         try {
+            if (!params[0].equals("IDENTIFY")) {
+                enforceTlsPolicy(params[0]);
+            }
             return switch (params[0]) {
                 case "PUB" -> lineLen + pub(params, buf, bodyAt);
                 case "MPUB" -> lineLen + mpub(params, buf, bodyAt);
@@ -164,6 +184,8 @@ final class ProtocolV2 {
             };
         } catch (NeedMore e) {
             return NEED_MORE;
+        } catch (Wait e) {
+            return NEED_MORE; // run again, from its first byte, once the wait is over
         } catch (ClientError e) {
             LOG.infof("[%s] %s", client, e.getMessage());
             if (e.fatal) {
@@ -175,7 +197,7 @@ final class ProtocolV2 {
         }
     }
 
-    private void simple(String[] params) throws ClientError {
+    private void simple(String[] params) throws ClientError, Wait {
         switch (params[0]) {
             case "NOP" -> {
             }
@@ -221,6 +243,7 @@ final class ProtocolV2 {
         }
         deflateLevel = Math.min(deflateLevel, opts.maxDeflateLevel);
         boolean snappy = opts.snappy && id.snappy;
+        boolean tlsv1 = opts.tlsEnabled() && id.tlsV1;
         if (deflate && snappy) {
             throw fatalErr("E_IDENTIFY_FAILED", "cannot enable both deflate and snappy compression");
         }
@@ -228,16 +251,40 @@ final class ProtocolV2 {
                 + ",\"version\":\"" + NsqVersion.NSQ + "\""
                 + ",\"max_msg_timeout\":" + opts.maxMsgTimeout.toMillis()
                 + ",\"msg_timeout\":" + client.msgTimeoutNanos / 1_000_000
-                + ",\"tls_v1\":false"
+                + ",\"tls_v1\":" + tlsv1
                 + ",\"deflate\":" + deflate
                 + ",\"deflate_level\":" + deflateLevel
                 + ",\"max_deflate_level\":" + opts.maxDeflateLevel
                 + ",\"snappy\":" + snappy
                 + ",\"sample_rate\":" + client.sampleRate
-                + ",\"auth_required\":false"
+                + ",\"auth_required\":" + authServers.enabled()
                 + ",\"output_buffer_size\":" + client.outputBufferSize
                 + ",\"output_buffer_timeout\":" + client.outputBufferTimeoutMillis + "}";
         client.sendResponse(response.getBytes(StandardCharsets.UTF_8));
+        int level = deflateLevel;
+        if (!tlsv1) {
+            upgradeAfterCommand = compress(snappy, deflate, level);
+            return 4 + len;
+        }
+        // nsqd's order: the answer in plain text, the TLS handshake, OK over TLS, then compression and its OK
+        LOG.infof("[%s] upgrading connection to TLS", client);
+        waitFor(client.upgradeTls(), (v, e) -> {
+            if (e != null) {
+                LOG.warnf("[%s] closing: TLS handshake failed: %s", client, e.getMessage());
+                closeNow();
+                return;
+            }
+            client.sendResponse(Frame.OK);
+            StreamCodec input = compress(snappy, deflate, level);
+            if (input != null) {
+                inboundCodec = input; // the client sends nothing between the handshake and our last OK
+            }
+        });
+        return 4 + len;
+    }
+
+    /** Switches our output to the negotiated compression and says OK in it; returns the codec for input, or null. */
+    private StreamCodec compress(boolean snappy, boolean deflate, int deflateLevel) {
         StreamCodec codec = null;
         if (snappy) {
             codec = new SnappyFramedCodec();
@@ -246,13 +293,33 @@ final class ProtocolV2 {
             codec = new DeflateCodec(deflateLevel);
             client.deflate = true;
         }
-        if (codec != null) {
-            client.compressOutput(codec);
-            client.sendResponse(Frame.OK);
-            // one object compresses both directions' streams independently: use a second for input
-            upgradeAfterCommand = snappy ? new SnappyFramedCodec() : new DeflateCodec(deflateLevel);
+        if (codec == null) {
+            return null;
         }
-        return 4 + len;
+        client.compressOutput(codec);
+        client.sendResponse(Frame.OK);
+        // one object compresses both directions' streams independently: use a second for input
+        return snappy ? new SnappyFramedCodec() : new DeflateCodec(deflateLevel);
+    }
+
+    /**
+     * Reads nothing more from this client until {@code done} completes, then runs {@code then} on the event loop and
+     * goes on with what arrived meanwhile (a command that started the wait runs again from its first byte).
+     */
+    private <T> void waitFor(Future<T> done, BiConsumer<T, Throwable> then) {
+        waiting = true;
+        client.socket().pause();
+        done.onComplete(ar -> {
+            waiting = false;
+            if (closing) {
+                return;
+            }
+            then.accept(ar.result(), ar.cause());
+            if (!closing) {
+                client.socket().resume();
+                process(new byte[0]);
+            }
+        });
     }
 
     private void applyIdentify(IdentifyData id) throws ClientError {
@@ -299,7 +366,7 @@ final class ProtocolV2 {
         client.startHeartbeat();
     }
 
-    private int auth(String[] params, byte[] buf, int at) throws ClientError, NeedMore {
+    private int auth(String[] params, byte[] buf, int at) throws ClientError, NeedMore, Wait {
         if (client.state != ClientConnection.STATE_INIT) {
             throw fatalErr("E_INVALID", "cannot AUTH in current state");
         }
@@ -313,11 +380,99 @@ final class ProtocolV2 {
         if (len <= 0) {
             throw fatalErr("E_BAD_BODY", "AUTH invalid body size " + len);
         }
-        body(buf, at + 4, len);
-        throw fatalErr("E_AUTH_DISABLED", "AUTH disabled");
+        byte[] secret = body(buf, at + 4, len);
+        if (authAnswer == null && client.authState != null && client.authState.hasAuthorizations()) {
+            throw fatalErr("E_INVALID", "AUTH already set");
+        }
+        if (!authServers.enabled()) {
+            throw fatalErr("E_AUTH_DISABLED", "AUTH disabled");
+        }
+        client.authSecret = new String(secret, StandardCharsets.UTF_8);
+        AuthState state = askAuthServers();
+        client.authState = state;
+        if (!state.hasAuthorizations()) {
+            throw fatalErr("E_UNAUTHORIZED", "AUTH no authorizations found");
+        }
+        ObjectNode answer = JSON.createObjectNode().put("identity", state.identity())
+                .put("identity_url", state.identityUrl()).put("permission_count", state.permissionCount());
+        client.sendResponse(answer.toString().getBytes(StandardCharsets.UTF_8));
+        return 4 + len;
     }
 
-    private int pub(String[] params, byte[] buf, int at) throws ClientError, NeedMore {
+    /**
+     * The auth servers' answer for the client's secret. The first call starts the query and waits ({@link Wait});
+     * the command runs again when the answer is in and gets it here. A failure is nsqd's {@code E_AUTH_FAILED}, its
+     * cause logged but never told to the client.
+     */
+    private AuthState askAuthServers() throws ClientError, Wait {
+        if (authAnswer == null) {
+            CompletableFuture<AuthState> asked = authServers.query(remoteIp(), client.tls, client.tlsCommonName(),
+                    client.authSecret);
+            authAnswer = asked;
+            Promise<Void> answered = Promise.promise();
+            asked.whenComplete((s, e) -> client.context().runOnContext(v -> answered.complete()));
+            waitFor(answered.future(), (v, e) -> { });
+            throw Wait.INSTANCE;
+        }
+        CompletableFuture<AuthState> answer = authAnswer;
+        authAnswer = null;
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            LOG.warnf("[%s] AUTH failed %s", client, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            throw fatalErr("E_AUTH_FAILED", "AUTH failed");
+        }
+    }
+
+    /** nsqd's CheckAuth: with auth servers, a command on a topic/channel needs a grant for it (re-asked when expired). */
+    private void checkAuth(String command, String topic, String channel) throws ClientError, Wait {
+        if (!authServers.enabled()) {
+            return;
+        }
+        AuthState state = client.authState;
+        if (state == null || !state.hasAuthorizations()) {
+            throw fatalErr("E_AUTH_FIRST", "AUTH required before " + command);
+        }
+        if (state.isExpired(System.nanoTime()) || authAnswer != null) {
+            state = askAuthServers();
+            client.authState = state;
+        }
+        if (!state.isAllowed(topic, channel)) {
+            throw fatalErr("E_UNAUTHORIZED", "AUTH failed for " + command + " on " + quote(topic) + " " + quote(channel));
+        }
+    }
+
+    /** nsqd's enforceTLSPolicy: with --tls-required, nothing but IDENTIFY before the connection is TLS. */
+    private void enforceTlsPolicy(String command) throws ClientError {
+        if (opts.tlsRequiredLevel() != NsqdOptions.TLS_NOT_REQUIRED && !client.tls) {
+            throw fatalErr("E_INVALID", "cannot " + command + " in current state (TLS required)");
+        }
+    }
+
+    private String remoteIp() {
+        return client.socket().remoteAddress() == null ? "" : client.socket().remoteAddress().hostAddress();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        byte[] c = new byte[a.length + b.length];
+        System.arraycopy(a, 0, c, 0, a.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    /** The command waits for something (a TLS handshake, an auth server) and runs again after. */
+    private static final class Wait extends Exception {
+        static final Wait INSTANCE = new Wait();
+
+        private Wait() {
+            super(null, null, false, false);
+        }
+    }
+
+    private int pub(String[] params, byte[] buf, int at) throws ClientError, NeedMore, Wait {
         if (params.length < 2) {
             throw fatalErr("E_INVALID", "PUB insufficient number of parameters");
         }
@@ -328,11 +483,12 @@ final class ProtocolV2 {
         int len = readLen(buf, at);
         checkMessageSize("PUB", len);
         byte[] body = body(buf, at + 4, len);
+        checkAuth("PUB", topicName, "");
         publish(topicName, List.of(nsqd.newMessage(body)), "E_PUB_FAILED", "PUB failed ");
         return 4 + len;
     }
 
-    private int dpub(String[] params, byte[] buf, int at) throws ClientError, NeedMore {
+    private int dpub(String[] params, byte[] buf, int at) throws ClientError, NeedMore, Wait {
         if (params.length < 3) {
             throw fatalErr("E_INVALID", "DPUB insufficient number of parameters");
         }
@@ -348,6 +504,7 @@ final class ProtocolV2 {
         int len = readLen(buf, at);
         checkMessageSize("DPUB", len);
         byte[] body = body(buf, at + 4, len);
+        checkAuth("DPUB", topicName, "");
         Message m = nsqd.newMessage(body);
         if (timeoutMs > 0) {
             m.deferredUntil = System.nanoTime() + timeoutMs * 1_000_000L;
@@ -356,7 +513,7 @@ final class ProtocolV2 {
         return 4 + len;
     }
 
-    private int mpub(String[] params, byte[] buf, int at) throws ClientError, NeedMore {
+    private int mpub(String[] params, byte[] buf, int at) throws ClientError, NeedMore, Wait {
         if (params.length < 2) {
             throw fatalErr("E_INVALID", "MPUB insufficient number of parameters");
         }
@@ -364,6 +521,7 @@ final class ProtocolV2 {
         if (!Names.isValidTopicName(topicName)) {
             throw fatalErr("E_BAD_TOPIC", "E_BAD_TOPIC MPUB topic name " + quote(topicName) + " is not valid");
         }
+        checkAuth("MPUB", topicName, "");
         int len = readLen(buf, at);
         if (len <= 0) {
             throw fatalErr("E_BAD_BODY", "MPUB invalid body size " + len);
@@ -427,7 +585,7 @@ final class ProtocolV2 {
 
     // ---- commands without bodies ----
 
-    private void sub(String[] params) throws ClientError {
+    private void sub(String[] params) throws ClientError, Wait {
         if (client.state != ClientConnection.STATE_INIT) {
             throw fatalErr("E_INVALID", "cannot SUB in current state");
         }
@@ -445,6 +603,7 @@ final class ProtocolV2 {
         if (!Names.isValidChannelName(channelName)) {
             throw fatalErr("E_BAD_CHANNEL", "SUB channel name " + quote(channelName) + " is not valid");
         }
+        checkAuth("SUB", topicName, channelName);
         if (opts.maxChannelConsumers > 0) {
             Topic t = nsqd.existingTopic(topicName);
             Channel c = t == null ? null : t.existingChannel(channelName);

@@ -62,7 +62,7 @@ class SecuredNsqdIT {
 
     /** bin/nsqd, and the real nsqd when it is there. */
     Stream<String> brokers() {
-        List<String> b = new ArrayList<>();
+        List<String> b = new ArrayList<>(List.of("nsqd"));
         RealProcesses.reference("nsqd").ifPresent(b::add);
         return b.stream();
     }

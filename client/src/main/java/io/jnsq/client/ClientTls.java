@@ -71,7 +71,7 @@ public final class ClientTls {
     }
 
     /** Wraps a connected socket and completes the handshake; a refused or failed handshake is an NsqException. */
-    SSLSocket upgrade(Socket plain, String host, int port, String address) throws NsqException {
+    public SSLSocket upgrade(Socket plain, String host, int port, String address) throws NsqException {
         try {
             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
             SSLParameters params = tls.getSSLParameters();
