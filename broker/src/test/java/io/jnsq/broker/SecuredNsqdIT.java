@@ -173,4 +173,24 @@ class SecuredNsqdIT {
                     .hasMessageContaining("certificate");
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("brokers")
+    void nsqJPublishesOverTlsWithAClientCertificateAndAuth(String binary) throws Exception {
+        RealProcesses.Server nsqd = secured(binary);
+        com.sproutsocial.nsq.Client nsqj = new com.sproutsocial.nsq.Client();
+        nsqj.setSSLSocketFactory(io.jnsq.client.ClientTls.of(client("")).context().getSocketFactory());
+        nsqj.setAuthSecret("orders-secret");
+        com.sproutsocial.nsq.Config tls = new com.sproutsocial.nsq.Config();
+        tls.setTlsV1(true);
+        com.sproutsocial.nsq.Publisher publisher = new com.sproutsocial.nsq.Publisher(nsqj, nsqd.tcpAddress(), null);
+        publisher.setConfig(tls);
+        try {
+            publisher.publish("orders", utf8("from nsq-j"));
+            publisher.publish("orders", List.of(utf8("batch 1"), utf8("batch 2")));
+        } finally {
+            nsqj.stop();
+        }
+        assertThat(RealProcesses.get(nsqd.http(), "/stats?format=json&topic=orders")).contains("\"depth\":3");
+    }
 }

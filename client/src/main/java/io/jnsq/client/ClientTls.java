@@ -70,6 +70,11 @@ public final class ClientTls {
         }
     }
 
+    /** The SSL context (trust and client certificate) these settings describe, for other clients' socket factories. */
+    public SSLContext context() {
+        return context;
+    }
+
     /** Wraps a connected socket and completes the handshake; a refused or failed handshake is an NsqException. */
     public SSLSocket upgrade(Socket plain, String host, int port, String address) throws NsqException {
         try {
