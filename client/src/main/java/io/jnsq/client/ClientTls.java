@@ -169,7 +169,24 @@ public final class ClientTls {
         }
     }
 
-    private static final X509TrustManager TRUST_ALL = new X509TrustManager() {
+    /** Trusts any certificate for any name (an extended manager, so that JSSE adds no host name check either). */
+    private static final X509TrustManager TRUST_ALL = new javax.net.ssl.X509ExtendedTrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {
+        }
+
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
         }
