@@ -17,16 +17,27 @@ import org.jboss.logging.Logger;
 
 /**
  * What nsqadmin changes in the cluster: create, delete, pause, unpause and empty topics and channels, tombstone a
- * topic on a node, publish a test message. Each goes to the lookupds and/or the nsqds concerned, and is announced to
- * {@code --notification-http-endpoint} in nsqadmin's AdminAction JSON.
+ * topic on a node, publish a test message. Each goes to the lookupds and/or the nsqds concerned, is announced to
+ * {@code --notification-http-endpoint} in nsqadmin's AdminAction JSON, and is written to the audit log (category
+ * {@code io.jnsq.admin.audit}): who, what, and the result, refusals included.
  */
 @Singleton
 public class AdminActions {
 
     private static final Logger LOG = Logger.getLogger(AdminActions.class);
+    private static final Logger AUDIT = Logger.getLogger("io.jnsq.admin.audit");
 
     /** Who asked, for the notification: user (from the ACL header), remote IP, user agent, URL. */
     record Requester(String user, String remoteIp, String userAgent, String url) {
+        String who() {
+            return (user == null || user.isEmpty() ? "anonymous" : user) + "@" + remoteIp;
+        }
+    }
+
+    /** An action's steps; its warnings are part of the result logged. */
+    @FunctionalInterface
+    private interface Steps {
+        void run() throws UpstreamException;
     }
 
     private final ClusterInfo cluster;
@@ -47,19 +58,21 @@ public class AdminActions {
     }
 
     void createTopicChannel(String topic, String channel, Requester who, Warnings w) throws UpstreamException {
-        if (cluster.usesLookupd()) {
-            cluster.postEverywhere(cluster.lookupds(), "/topic/create?topic=" + enc(topic), "nsqlookupd", w);
-            if (!channel.isEmpty()) {
-                cluster.postEverywhere(cluster.lookupds(), "/channel/create?topic=" + enc(topic) + "&channel=" + enc(channel),
-                        "nsqlookupd", w);
+        audited(channel.isEmpty() ? "create_topic" : "create_topic_channel", topic, channel, "", who, w, () -> {
+            if (cluster.usesLookupd()) {
+                cluster.postEverywhere(cluster.lookupds(), "/topic/create?topic=" + enc(topic), "nsqlookupd", w);
+                if (!channel.isEmpty()) {
+                    cluster.postEverywhere(cluster.lookupds(), "/channel/create?topic=" + enc(topic) + "&channel=" + enc(channel),
+                            "nsqlookupd", w);
+                }
+            } else {
+                cluster.postEverywhere(opts.nsqdHttpAddresses, "/topic/create?topic=" + enc(topic), "nsqd", w);
+                if (!channel.isEmpty()) {
+                    cluster.postEverywhere(opts.nsqdHttpAddresses,
+                            "/channel/create?topic=" + enc(topic) + "&channel=" + enc(channel), "nsqd", w);
+                }
             }
-        } else {
-            cluster.postEverywhere(opts.nsqdHttpAddresses, "/topic/create?topic=" + enc(topic), "nsqd", w);
-            if (!channel.isEmpty()) {
-                cluster.postEverywhere(opts.nsqdHttpAddresses,
-                        "/channel/create?topic=" + enc(topic) + "&channel=" + enc(channel), "nsqd", w);
-            }
-        }
+        });
         notify("create_topic", topic, "", "", who);
         if (!channel.isEmpty()) {
             notify("create_channel", topic, channel, "", who);
@@ -67,25 +80,29 @@ public class AdminActions {
     }
 
     void deleteTopic(String topic, Requester who, Warnings w) throws UpstreamException {
-        List<String> nodes = nodesOf(topic, w);
-        if (cluster.usesLookupd()) {
-            cluster.postEverywhere(cluster.lookupds(), "/topic/delete?topic=" + enc(topic), "nsqlookupd", w);
-        }
-        if (!nodes.isEmpty()) {
-            cluster.postEverywhere(nodes, "/topic/delete?topic=" + enc(topic), "nsqd", w);
-        }
+        audited("delete_topic", topic, "", "", who, w, () -> {
+            List<String> nodes = nodesOf(topic, w);
+            if (cluster.usesLookupd()) {
+                cluster.postEverywhere(cluster.lookupds(), "/topic/delete?topic=" + enc(topic), "nsqlookupd", w);
+            }
+            if (!nodes.isEmpty()) {
+                cluster.postEverywhere(nodes, "/topic/delete?topic=" + enc(topic), "nsqd", w);
+            }
+        });
         notify("delete_topic", topic, "", "", who);
     }
 
     void deleteChannel(String topic, String channel, Requester who, Warnings w) throws UpstreamException {
-        List<String> nodes = nodesOf(topic, w);
-        String q = "?topic=" + enc(topic) + "&channel=" + enc(channel);
-        if (cluster.usesLookupd()) {
-            cluster.postEverywhere(cluster.lookupds(), "/channel/delete" + q, "nsqlookupd", w);
-        }
-        if (!nodes.isEmpty()) {
-            cluster.postEverywhere(nodes, "/channel/delete" + q, "nsqd", w);
-        }
+        audited("delete_channel", topic, channel, "", who, w, () -> {
+            List<String> nodes = nodesOf(topic, w);
+            String q = "?topic=" + enc(topic) + "&channel=" + enc(channel);
+            if (cluster.usesLookupd()) {
+                cluster.postEverywhere(cluster.lookupds(), "/channel/delete" + q, "nsqlookupd", w);
+            }
+            if (!nodes.isEmpty()) {
+                cluster.postEverywhere(nodes, "/channel/delete" + q, "nsqd", w);
+            }
+        });
         notify("delete_channel", topic, channel, "", who);
     }
 
@@ -98,24 +115,56 @@ public class AdminActions {
         if (!List.of("pause", "unpause", "empty").contains(action)) {
             throw new IllegalArgumentException("INVALID_ACTION");
         }
-        List<String> nodes = nodesOf(topic, w);
         String what = channel.isEmpty() ? "topic" : "channel";
-        String q = "?topic=" + enc(topic) + (channel.isEmpty() ? "" : "&channel=" + enc(channel));
-        if (!nodes.isEmpty()) {
-            cluster.postEverywhere(nodes, "/" + what + "/" + action + q, "nsqd", w);
-        }
+        audited(action + "_" + what, topic, channel, "", who, w, () -> {
+            List<String> nodes = nodesOf(topic, w);
+            String q = "?topic=" + enc(topic) + (channel.isEmpty() ? "" : "&channel=" + enc(channel));
+            if (!nodes.isEmpty()) {
+                cluster.postEverywhere(nodes, "/" + what + "/" + action + q, "nsqd", w);
+            }
+        });
         notify(action + "_" + what, topic, channel, "", who);
     }
 
-    /** Hides a node's topic from consumers for lookupd's tombstone lifetime. */
+    /**
+     * Tombstones a node's topic on the lookupds (consumers stop being sent there for the tombstone lifetime), then
+     * deletes the topic on that nsqd, as nsqadmin does: otherwise it stays behind, unregistered, holding its messages.
+     */
     void tombstone(String topic, String node, Requester who, Warnings w) throws UpstreamException {
-        cluster.postEverywhere(cluster.lookupds(), "/topic/tombstone?topic=" + enc(topic) + "&node=" + enc(node),
-                "nsqlookupd", w);
+        audited("tombstone_topic_producer", topic, "", node, who, w, () -> {
+            cluster.postEverywhere(cluster.lookupds(), "/topic/tombstone?topic=" + enc(topic) + "&node=" + enc(node),
+                    "nsqlookupd", w);
+            cluster.postEverywhere(List.of(node), "/topic/delete?topic=" + enc(topic), "nsqd", w);
+        });
         notify("tombstone_topic_producer", topic, "", node, who);
     }
 
     /** Publishes one message to a topic through the first node that has it (or the first node at all). */
     void publish(String topic, byte[] body, Requester who, Warnings w) throws UpstreamException {
+        String[] to = {""};
+        audited("publish", topic, "", "", who, w, () -> to[0] = publishOnce(topic, body, w));
+        notify("publish", topic, "", to[0], who);
+    }
+
+    /** Refusals are actions too: logged with who tried. */
+    void refused(String what, Requester who) {
+        AUDIT.infof("%s %s: FORBIDDEN", who.who(), what);
+    }
+
+    private void audited(String action, String topic, String channel, String node, Requester who, Warnings w, Steps steps)
+            throws UpstreamException {
+        String what = action + " topic=" + topic + (channel.isEmpty() ? "" : " channel=" + channel) + (node.isEmpty() ? "" : " node=" + node);
+        try {
+            steps.run();
+        } catch (UpstreamException | RuntimeException e) {
+            AUDIT.infof("%s %s: FAILED %s", who.who(), what, e.getMessage());
+            throw e;
+        }
+        AUDIT.infof("%s %s: OK%s", who.who(), what, w.isEmpty() ? "" : " (" + w.message() + ")");
+    }
+
+    /** Publishes through the first node that has the topic (or the first node at all); returns that node. */
+    private String publishOnce(String topic, byte[] body, Warnings w) throws UpstreamException {
         List<String> nodes = nodesOf(topic, w);
         if (nodes.isEmpty()) {
             nodes = cluster.producers(w).stream().map(Producer::httpAddress).toList();
@@ -130,7 +179,7 @@ public class AdminActions {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new UpstreamException("publish to " + node + " failed: " + cause.getMessage());
         }
-        notify("publish", topic, "", node, who);
+        return node;
     }
 
     private List<String> nodesOf(String topic, Warnings w) throws UpstreamException {
@@ -147,8 +196,6 @@ public class AdminActions {
     }
 
     private void notify(String action, String topic, String channel, String node, Requester who) {
-        LOG.infof("audit: %s topic=%s channel=%s node=%s by %s from %s", action, topic, channel, node,
-                who.user() == null ? "(anonymous)" : who.user(), who.remoteIp());
         if (opts.notificationHttpEndpoint.isEmpty()) {
             return;
         }

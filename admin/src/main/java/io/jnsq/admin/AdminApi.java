@@ -45,6 +45,7 @@ public class AdminApi {
         read(router, p + "/api/topics", (ctx, w) -> view.topics("true".equals(ctx.request().getParam("inactive")), w));
         read(router, p + "/api/topics/:topic", (ctx, w) -> view.topic(ctx.pathParam("topic"), w));
         read(router, p + "/api/topics/:topic/:channel", (ctx, w) -> view.channel(ctx.pathParam("topic"), ctx.pathParam("channel"), w));
+        read(router, p + "/api/topics/:topic/:channel/peek", this::peek);
         read(router, p + "/api/nodes", (ctx, w) -> view.nodes(w));
         read(router, p + "/api/nodes/:node", (ctx, w) -> view.node(ctx.pathParam("node"), w));
         read(router, p + "/api/counter", (ctx, w) -> view.counter(w));
@@ -70,6 +71,10 @@ public class AdminApi {
                 error(ctx, 502, "UPSTREAM_ERROR: " + e.getMessage());
             } catch (NotFoundException e) {
                 error(ctx, 404, e.getMessage());
+            } catch (ForbiddenException e) {
+                error(ctx, 403, "FORBIDDEN");
+            } catch (IllegalArgumentException e) {
+                error(ctx, 400, e.getMessage());
             } catch (Exception e) {
                 error(ctx, 500, "INTERNAL_ERROR");
             }
@@ -80,6 +85,7 @@ public class AdminApi {
     private void act(Router router, HttpMethod method, String path, Action action) {
         router.route(method, path).order(-200).blockingHandler(ctx -> {
             if (!actions.isAdmin(ctx.request().getHeader(opts.aclHttpHeader))) {
+                actions.refused(ctx.request().method() + " " + ctx.normalizedPath(), requester(ctx));
                 error(ctx, 403, "FORBIDDEN");
                 return;
             }
@@ -115,6 +121,22 @@ public class AdminApi {
         actions.act(body(ctx).path("action").asText(""), ctx.pathParam("topic"), channel, requester(ctx), w);
         if (!w.isEmpty()) {
             throw new UpstreamException(String.join("; ", w.all())); // nothing on partial success here: say it
+        }
+    }
+
+    /** The next messages of a channel on each node, not taken (admins only: they show message bodies). */
+    private ObjectNode peek(RoutingContext ctx, Warnings w) throws IOException {
+        if (!actions.isAdmin(ctx.request().getHeader(opts.aclHttpHeader))) {
+            actions.refused("peek topic=" + ctx.pathParam("topic") + " channel=" + ctx.pathParam("channel"), requester(ctx));
+            throw new ForbiddenException();
+        }
+        return view.peek(ctx.pathParam("topic"), ctx.pathParam("channel"), AdminPages.peekCount(ctx.request().getParam("n")), w);
+    }
+
+    /** Only admin users may do this. */
+    static final class ForbiddenException extends RuntimeException {
+        ForbiddenException() {
+            super("FORBIDDEN");
         }
     }
 

@@ -53,6 +53,8 @@ public class AdminOptions implements GoFlags.Validating {
     public Duration sessionTimeout;
     @Option(names = "--graphite-url", defaultValue = "", description = "accepted for compatibility; rates are computed from /stats instead")
     public String graphiteUrl;
+    @Option(names = "--prometheus-url", defaultValue = "", description = "URL of a Prometheus that scrapes the nsqds' /metrics (e.g. http://prometheus:9090): topic and channel graphs of the last hour come from it")
+    public String prometheusUrl;
 
     @Override
     public Optional<String> validate() {
@@ -79,6 +81,12 @@ public class AdminOptions implements GoFlags.Validating {
             } catch (java.io.IOException e) {
                 return Optional.of("--users-file: " + e.getMessage());
             }
+        }
+        if (!prometheusUrl.isEmpty() && !prometheusUrl.matches("https?://[^/\\s]+(/\\S*)?")) {
+            return Optional.of("--prometheus-url must be an http(s) URL, got " + prometheusUrl);
+        }
+        if (prometheusUrl.endsWith("/")) {
+            prometheusUrl = prometheusUrl.substring(0, prometheusUrl.length() - 1);
         }
         try {
             ListenAddress.port("--http-address", httpAddress);

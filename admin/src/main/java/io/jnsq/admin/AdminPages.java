@@ -24,8 +24,10 @@ import java.util.Map;
 
 /**
  * nsqadmin's pages, rendered on the server with Qute and usable without JavaScript: Streams (topics), a topic, a
- * channel, Nodes, a node, Counter, Lookup. Actions are HTML forms: a confirmation page, then a POST whose result shows
- * on the page it returns to. htmx (from a webjar) refreshes the live part of each page every few seconds.
+ * channel (and a peek at its next messages), Nodes, a node, Counter, Lookup. Actions are HTML forms: a confirmation
+ * page, then a POST whose result shows on the page it returns to. A browser gets each page's frame at once and htmx
+ * (from a webjar) fills in its live part, then refreshes it every few seconds; without JavaScript the page reloads
+ * itself whole ({@code ?full=1}), and HTTP clients that do not ask for HTML get the whole page at once.
  */
 @Singleton
 public class AdminPages {
@@ -33,11 +35,14 @@ public class AdminPages {
     /** The htmx webjar's version (admin/pom.xml {@code htmx.version}). */
     private static final String HTMX_VERSION = "2.0.10";
     private static final List<String> ACTIONS = List.of("pause", "unpause", "empty", "delete", "tombstone", "publish");
+    /** How many topic names a row of the Nodes page shows (the rest are on the node's page). */
+    private static final int NODE_TOPIC_NAMES = 25;
 
     private final ClusterView view;
     private final AdminActions actions;
     private final RateHistory rates;
     private final AdminOptions opts;
+    private final PrometheusSeries prometheus;
 
     @Location("topics.html")
     Template topicsPage;
@@ -57,12 +62,15 @@ public class AdminPages {
     Template confirmPage;
     @Location("error.html")
     Template errorPage;
+    @Location("peek.html")
+    Template peekPage;
 
-    public AdminPages(ClusterView view, AdminActions actions, RateHistory rates, AdminOptions opts) {
+    public AdminPages(ClusterView view, AdminActions actions, RateHistory rates, AdminOptions opts, PrometheusSeries prometheus) {
         this.view = view;
         this.actions = actions;
         this.rates = rates;
         this.opts = opts;
+        this.prometheus = prometheus;
     }
 
     void routes(@Observes Router router) {
@@ -73,6 +81,7 @@ public class AdminPages {
         page(router, p + "/topics", this::topics);
         page(router, p + "/topics/:topic", this::topic);
         page(router, p + "/topics/:topic/:channel", this::channel);
+        page(router, p + "/topics/:topic/:channel/peek", this::peek);
         page(router, p + "/nodes", this::nodes);
         page(router, p + "/nodes/:node", this::node);
         page(router, p + "/counter", this::counter);
@@ -102,27 +111,43 @@ public class AdminPages {
             rates.touch();
             Warnings w = new Warnings();
             Map<String, Object> data = common(ctx, w);
+            data.put("loading", frameFirst(ctx));
+            data.put("full", ctx.request().path() + "?" + (ctx.request().query() == null ? "" : ctx.request().query() + "&") + "full=1");
             TemplateInstance t;
             try {
                 t = page.render(ctx, w, data);
             } catch (UpstreamException e) {
                 ctx.response().setStatusCode(502);
-                t = with(errorPage, data, "problem", "UPSTREAM_ERROR: " + e.getMessage());
+                t = with(errorPage, data, "problem", "UPSTREAM_ERROR: " + e.getMessage(), "loading", false);
             } catch (NotFoundException e) {
                 ctx.response().setStatusCode(404);
-                t = with(errorPage, data, "problem", e.getMessage());
+                t = with(errorPage, data, "problem", e.getMessage(), "loading", false);
             } catch (IllegalArgumentException e) {
                 ctx.response().setStatusCode(400);
-                t = with(errorPage, data, "problem", e.getMessage());
+                t = with(errorPage, data, "problem", e.getMessage(), "loading", false);
             } catch (Exception e) {
                 ctx.response().setStatusCode(500);
-                t = with(errorPage, data, "problem", "INTERNAL_ERROR: " + e);
+                t = with(errorPage, data, "problem", "INTERNAL_ERROR: " + e, "loading", false);
             }
             if (!w.isEmpty()) {
                 t.data("warning", w.message());
             }
             ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(t.render());
         }, false);
+    }
+
+    /**
+     * Whether to answer with the page's frame only, its live part to be filled by htmx: for a browser's first load
+     * (it asks for HTML), not for htmx's own request, not with {@code ?full=1} (no JavaScript), not for other clients.
+     */
+    private static boolean frameFirst(RoutingContext ctx) {
+        String accept = ctx.request().getHeader("Accept");
+        return accept != null && accept.contains("text/html") && ctx.request().getHeader("HX-Request") == null
+                && ctx.request().getParam("full") == null;
+    }
+
+    private static boolean loading(Map<String, Object> data) {
+        return Boolean.TRUE.equals(data.get("loading"));
     }
 
     private Map<String, Object> common(RoutingContext ctx, Warnings w) {
@@ -140,12 +165,16 @@ public class AdminPages {
     }
 
     private TemplateInstance topics(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {
+        if (loading(data)) {
+            return with(topicsPage, data);
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String topic : view.cluster().topics(w)) {
             RateHistory.Latest l = rates.latest(topic);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", topic);
             row.put("depth", l == null ? "" : l.depth());
+            row.put("backlog", l == null ? "" : l.backlog());
             row.put("messages", l == null ? "" : l.messages());
             row.put("channels", l == null ? "" : l.channels());
             row.put("paused", l != null && l.paused());
@@ -153,11 +182,14 @@ public class AdminPages {
             row.put("spark", rates.sparkline(topic));
             rows.add(row);
         }
-        return with(topicsPage, data, "topics", rows, "warning", w.message());
+        return with(topicsPage, data, "topics", rows, "warning", w.message(), "sampleWarning", rates.warning());
     }
 
     private TemplateInstance topic(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {
         String topic = ctx.pathParam("topic");
+        if (loading(data)) {
+            return with(topicPage, data, "name", topic);
+        }
         ObjectNode t = view.topic(topic, w);
         List<Map<String, Object>> channels = new ArrayList<>();
         for (JsonNode c : t.path("channels")) {
@@ -167,41 +199,136 @@ public class AdminPages {
             m.put("spark", rates.sparkline(key));
             channels.add(m);
         }
-        return with(topicPage, data, "topic", map(t), "name", topic, "channels", channels, "spark", rates.sparkline(topic), "rate", rates.rateText(topic), "warning", w.message());
+        graphs(data, topic, PrometheusSeries.topicQueries(topic), w);
+        return with(topicPage, data, "topic", map(t), "name", topic, "channels", channels, "spark", rates.sparkline(topic),
+                "rate", rates.rateText(topic), "down", List.copyOf(w.failedAddresses()), "warning", w.message());
     }
 
     private TemplateInstance channel(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {
-        ObjectNode c = view.channel(ctx.pathParam("topic"), ctx.pathParam("channel"), w);
-        String key = ctx.pathParam("topic") + "/" + ctx.pathParam("channel");
-        return with(channelPage, data, "channel", map(c), "topicName", ctx.pathParam("topic"), "name", ctx.pathParam("channel"), "spark", rates.sparkline(key), "rate", rates.rateText(key), "warning", w.message());
+        String topic = ctx.pathParam("topic");
+        String channel = ctx.pathParam("channel");
+        if (loading(data)) {
+            return with(channelPage, data, "topicName", topic, "name", channel);
+        }
+        ObjectNode c = view.channel(topic, channel, w);
+        String key = topic + "/" + channel;
+        graphs(data, key, PrometheusSeries.channelQueries(topic, channel), w);
+        return with(channelPage, data, "channel", map(c), "topicName", topic, "name", channel, "spark", rates.sparkline(key),
+                "rate", rates.rateText(key), "down", List.copyOf(w.failedAddresses()), "warning", w.message());
+    }
+
+    /** The graphs of a topic or channel: from Prometheus when configured (and answering), else from the samples. */
+    private void graphs(Map<String, Object> data, String key, Map<String, String> queries, Warnings w) {
+        List<String> charts = new ArrayList<>();
+        if (prometheus.configured()) {
+            try {
+                prometheus.ranges(queries).forEach((title, points) -> charts.add(Chart.svg(title, "", points)));
+                data.put("graphSource", "from Prometheus, last hour");
+                data.put("graphWarning", "");
+                data.put("graphs", charts);
+                return;
+            } catch (java.io.IOException e) {
+                data.put("graphWarning", "WARNING: " + e.getMessage() + "; showing nsqadmin's own samples");
+            }
+        } else {
+            data.put("graphWarning", "");
+        }
+        charts.add(Chart.svg("Messages/s", "", rates.rateHistory(key)));
+        charts.add(Chart.svg("Depth", "", rates.depthHistory(key)));
+        data.put("graphSource", "sampled every " + RateHistory.INTERVAL_SECONDS + " s since this console started watching");
+        data.put("graphs", charts);
+    }
+
+    private TemplateInstance peek(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {
+        String topic = ctx.pathParam("topic");
+        String channel = ctx.pathParam("channel");
+        if (!Boolean.TRUE.equals(data.get("isAdmin"))) {
+            throw new IllegalArgumentException("FORBIDDEN: only admin users may see messages");
+        }
+        if (loading(data)) {
+            return with(peekPage, data, "topicName", topic, "name", channel);
+        }
+        int n = peekCount(ctx.request().getParam("n"));
+        return with(peekPage, data, "peek", map(view.peek(topic, channel, n, w)), "topicName", topic, "name", channel,
+                "warning", w.message());
+    }
+
+    static int peekCount(String n) {
+        if (n == null) {
+            return 10;
+        }
+        try {
+            int count = Integer.parseInt(n);
+            if (count >= 1 && count <= 100) {
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("INVALID_ARG_N: n must be 1 to 100");
     }
 
     private TemplateInstance nodes(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {
+        data.put("loading", false); // one lookupd answer: whole at once, count in the title
         List<Map<String, Object>> nodes = new ArrayList<>();
+        java.util.Set<String> down = rates.unanswered();
         for (JsonNode n : view.nodes(w).path("nodes")) {
             Map<String, Object> m = map(n);
-            m.put("address", n.path("broadcast_address").asText() + ":" + n.path("http_port").asInt());
-            List<String> tombstoned = new ArrayList<>();
+            String address = n.path("broadcast_address").asText() + ":" + n.path("http_port").asInt();
+            m.put("address", address);
+            List<Map<String, Object>> names = new ArrayList<>();
             n.path("topics").forEach(t -> {
-                if (t.path("tombstoned").asBoolean()) {
-                    tombstoned.add(t.path("topic").asText());
+                if (names.size() < NODE_TOPIC_NAMES) {
+                    names.add(Map.of("topic", t.path("topic").asText(), "tombstoned", t.path("tombstoned").asBoolean()));
                 }
             });
             m.put("topic_count", n.path("topics").size());
-            m.put("tombstoned", tombstoned);
+            m.put("topic_names", names);
+            m.put("more_topics", n.path("topics").size() - names.size());
+            m.put("down", down.contains(address));
             nodes.add(m);
         }
-        return with(nodesPage, data, "nodes", nodes, "warning", w.message());
+        // nsqds given by address that did not answer are not in the list at all: show them, marked
+        java.util.Set<String> missing = new java.util.TreeSet<>(w.failedAddresses());
+        if (!view.cluster().usesLookupd()) {
+            missing.addAll(down);
+        }
+        nodes.forEach(m -> missing.remove((String) m.get("address")));
+        missing.removeAll(view.cluster().lookupds());
+        for (String address : missing) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            int colon = address.lastIndexOf(':');
+            m.put("hostname", address);
+            m.put("broadcast_address", colon < 0 ? address : address.substring(0, colon));
+            m.put("tcp_port", "");
+            m.put("http_port", colon < 0 ? "" : address.substring(colon + 1));
+            m.put("version", "");
+            m.put("out_of_date", false);
+            m.put("remote_addresses", List.of());
+            m.put("address", address);
+            m.put("topic_count", "");
+            m.put("topic_names", List.of());
+            m.put("more_topics", 0);
+            m.put("down", true);
+            nodes.add(m);
+        }
+        return with(nodesPage, data, "nodes", nodes, "warning", w.message(), "sampleWarning", rates.warning());
     }
 
     private TemplateInstance node(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {
         String node = ctx.pathParam("node");
+        if (loading(data)) {
+            return with(nodePage, data, "name", node);
+        }
         ObjectNode n = view.node(node, w);
         Producer producer = view.cluster().producers(w).stream().filter(x -> x.httpAddress().equals(node)).findFirst().orElse(null);
         return with(nodePage, data, "node", map(n), "name", node, "producer", producer == null ? Map.of() : map(JSON.valueToTree(producer)), "warning", w.message());
     }
 
     private TemplateInstance counter(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {
+        if (loading(data)) {
+            return with(counterPage, data);
+        }
         long total = rates.channelMessages(); // from the latest sample: no extra round of /stats on a big cluster
         if (total < 0) {
             total = 0;
@@ -209,10 +336,13 @@ public class AdminPages {
                 total += s.path("message_count").asLong();
             }
         }
-        return with(counterPage, data, "total", String.format("%,d", total), "warning", w.message());
+        return with(counterPage, data, "total", String.format("%,d", total), "warning", w.message(), "sampleWarning", rates.warning());
     }
 
     private TemplateInstance lookup(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {
+        if (loading(data)) {
+            return with(lookupPage, data, "usesLookupd", view.cluster().usesLookupd());
+        }
         List<Map<String, Object>> topics = new ArrayList<>();
         if (view.cluster().usesLookupd()) {
             List<String> names = view.cluster().topics(w);
@@ -233,6 +363,7 @@ public class AdminPages {
     }
 
     private TemplateInstance confirm(RoutingContext ctx, Warnings w, Map<String, Object> data) {
+        data.put("loading", false);
         String action = ctx.request().getParam("action", "");
         if (!ACTIONS.contains(action)) {
             throw new IllegalArgumentException("unknown action " + action);
@@ -249,6 +380,8 @@ public class AdminPages {
         String node = form.get("node") == null ? "" : form.get("node");
         String back = back(form.get("back"));
         if (!actions.isAdmin(ctx.request().getHeader(opts.aclHttpHeader))) {
+            actions.refused(action + " topic=" + topic + (channel.isEmpty() ? "" : " channel=" + channel),
+                    AdminApi.requester(ctx, opts.aclHttpHeader));
             redirect(ctx, back, "FORBIDDEN: only admin users may " + action, true);
             return;
         }
@@ -259,12 +392,13 @@ public class AdminPages {
             switch (action) {
                 case "pause", "unpause", "empty" -> actions.act(action, topic, channel, who, w);
                 case "delete" -> {
+                    boolean fromLookup = back.startsWith(opts.prefix() + "/lookup");
                     if (channel.isEmpty()) {
                         actions.deleteTopic(topic, who, w);
-                        back = opts.prefix() + "/topics";
+                        back = fromLookup ? back : opts.prefix() + "/topics";
                     } else {
                         actions.deleteChannel(topic, channel, who, w);
-                        back = opts.prefix() + "/topics/" + enc(topic);
+                        back = fromLookup ? back : opts.prefix() + "/topics/" + enc(topic);
                     }
                 }
                 case "tombstone" -> {
@@ -300,6 +434,7 @@ public class AdminPages {
         String channel = form.get("channel") == null ? "" : form.get("channel").trim();
         String back = opts.prefix() + "/lookup";
         if (!actions.isAdmin(ctx.request().getHeader(opts.aclHttpHeader))) {
+            actions.refused("create_topic topic=" + topic, AdminApi.requester(ctx, opts.aclHttpHeader));
             redirect(ctx, back, "FORBIDDEN: only admin users may create topics", true);
             return;
         }

@@ -235,19 +235,19 @@ public class ClusterInfo {
             pending.put(a, call.apply(a));
         }
         Map<String, List<JsonNode>> out = new LinkedHashMap<>();
-        List<String> errors = new ArrayList<>();
+        Map<String, String> errors = new LinkedHashMap<>();
         for (var e : pending.entrySet()) {
             try {
                 out.put(e.getKey(), List.of(e.getValue().join()));
             } catch (Exception ex) {
                 Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
-                errors.add(cause.getMessage());
+                errors.put(e.getKey(), cause.getMessage());
             }
         }
         if (out.isEmpty() && !errors.isEmpty()) {
-            throw new UpstreamException("failed to query any " + kind + ": " + String.join("; ", errors));
+            throw new UpstreamException("failed to query any " + kind + ": " + String.join("; ", errors.values()));
         }
-        errors.forEach(w::add);
+        errors.forEach(w::failed);
         return out;
     }
 

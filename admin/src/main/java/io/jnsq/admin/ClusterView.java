@@ -71,6 +71,36 @@ public class ClusterView {
         return StatsView.channelTotal(topic, channel, perNode);
     }
 
+    /**
+     * The next {@code n} messages of a channel on each node that has its topic, left in place (jnsq's
+     * {@code /channel/peek}); a node that answers the path 404 is a real nsqd, marked {@code unsupported}.
+     */
+    ObjectNode peek(String topic, String channel, int n, Warnings w) throws UpstreamException {
+        List<Producer> producers = cluster.topicProducers(topic, w);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("topic", topic).put("channel", channel);
+        ArrayNode nodes = o.putArray("nodes");
+        Map<String, java.util.concurrent.CompletableFuture<JsonNode>> pending = new java.util.LinkedHashMap<>();
+        for (Producer p : producers) {
+            pending.put(p.httpAddress(), cluster.send(p.httpAddress(), "GET", "/channel/peek?topic=" + ClusterInfo.enc(topic)
+                    + "&channel=" + ClusterInfo.enc(channel) + "&n=" + n));
+        }
+        for (var e : pending.entrySet()) {
+            ObjectNode node = nodes.addObject().put("node", e.getKey());
+            try {
+                JsonNode answer = e.getValue().join();
+                node.put("depth", answer.path("depth").asLong());
+                node.set("messages", answer.path("messages"));
+            } catch (RuntimeException ex) {
+                String problem = ex.getCause() != null ? ex.getCause().getMessage() : ex.getMessage();
+                boolean unsupported = problem != null && problem.startsWith("got response 404") && problem.contains(":\\\"NOT_FOUND\\\"");
+                node.put("unsupported", unsupported);
+                node.put("problem", unsupported ? "this nsqd does not offer peeking (/channel/peek is a jnsq extension)" : problem);
+            }
+        }
+        return o;
+    }
+
     ObjectNode nodes(Warnings w) throws UpstreamException {
         ObjectNode o = JSON.createObjectNode();
         o.set("nodes", JSON.valueToTree(cluster.producers(w)));

@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,8 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Message rates without Graphite: every {@link #INTERVAL_SECONDS} s (once a page has been viewed) the topics' and
- * channels' message counts are read from every node's {@code /stats}; the last {@link #SAMPLES} give each a rate
- * history, drawn as an inline SVG sparkline, and the latest figures (depth, messages) for the topic list.
+ * channels' message counts and depths are read from every node's {@code /stats}; the last {@link #SAMPLES} give each a
+ * rate and depth history, drawn as inline SVG, and the latest figures (depth, channel backlog, messages) for the topic
+ * list. The nodes that did not answer the latest sample are kept, so pages can say their totals are partial.
  */
 @Singleton
 public class RateHistory {
@@ -27,15 +29,20 @@ public class RateHistory {
     static final int INTERVAL_SECONDS = 5;
     static final int SAMPLES = 30;
 
-    /** The latest totals of a topic or channel ({@code topic} or {@code topic/channel}). */
-    record Latest(long depth, long messages, boolean paused, int channels) {
+    /**
+     * The latest totals of a topic or channel ({@code topic} or {@code topic/channel}); a topic's backlog is what its
+     * channels hold (their depth summed), a channel's its own depth.
+     */
+    record Latest(long depth, long messages, boolean paused, int channels, long backlog) {
     }
 
     private final ClusterView view;
-    private final Map<String, Deque<long[]>> history = new ConcurrentHashMap<>(); // key -> {epoch ms, message count}
+    private final Map<String, Deque<long[]>> history = new ConcurrentHashMap<>(); // key -> {epoch ms, message count, depth}
     private final Map<String, Latest> latest = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile long channelMessages = -1;
+    private volatile Set<String> unanswered = Set.of();
+    private volatile String warning = "";
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nsqadmin-rates");
         t.setDaemon(true);
@@ -54,23 +61,26 @@ public class RateHistory {
     }
 
     void sample() {
+        Warnings w = new Warnings();
         try {
-            Map<String, long[]> totals = new java.util.HashMap<>(); // key -> {depth, messages, paused, channels}
-            for (ObjectNode t : view.allPerNode(new Warnings())) {
+            Map<String, long[]> totals = new java.util.HashMap<>(); // key -> {depth, messages, paused, channels, backlog}
+            for (ObjectNode t : view.allPerNode(w)) {
                 String topic = t.path("topic_name").asText();
-                add(totals, topic, t, t.path("channels").size());
+                long[] topicTotals = add(totals, topic, t, t.path("channels").size());
                 for (JsonNode c : t.path("channels")) {
-                    add(totals, topic + "/" + c.path("channel_name").asText(), c, 0);
+                    long[] channelTotals = add(totals, topic + "/" + c.path("channel_name").asText(), c, 0);
+                    channelTotals[4] += c.path("depth").asLong();
+                    topicTotals[4] += c.path("depth").asLong();
                 }
             }
             long now = System.currentTimeMillis();
             channelMessages = totals.entrySet().stream().filter(e -> e.getKey().contains("/"))
                     .mapToLong(e -> e.getValue()[1]).sum();
             totals.forEach((key, v) -> {
-                latest.put(key, new Latest(v[0], v[1], v[2] > 0, (int) v[3]));
+                latest.put(key, new Latest(v[0], v[1], v[2] > 0, (int) v[3], v[4]));
                 Deque<long[]> h = history.computeIfAbsent(key, k -> new ArrayDeque<>());
                 synchronized (h) {
-                    h.addLast(new long[] {now, v[1]});
+                    h.addLast(new long[] {now, v[1], v[0]});
                     while (h.size() > SAMPLES + 1) {
                         h.removeFirst();
                     }
@@ -78,17 +88,65 @@ public class RateHistory {
             });
             latest.keySet().retainAll(totals.keySet());
             history.keySet().retainAll(totals.keySet());
+            unanswered = w.failedAddresses();
+            warning = w.isEmpty() ? "" : w.message() + " (totals leave out the nodes that did not answer)";
         } catch (Exception e) {
-            // the cluster is unreachable for now: keep what we have, try again next time
+            // the cluster is unreachable for now: keep what we have, say so, try again next time
+            unanswered = w.failedAddresses();
+            warning = "WARNING: the latest figures could not be gathered: " + e.getMessage();
         }
     }
 
-    private static void add(Map<String, long[]> totals, String key, JsonNode n, int channels) {
-        long[] v = totals.computeIfAbsent(key, k -> new long[4]);
+    private static long[] add(Map<String, long[]> totals, String key, JsonNode n, int channels) {
+        long[] v = totals.computeIfAbsent(key, k -> new long[5]);
         v[0] += n.path("depth").asLong();
         v[1] += n.path("message_count").asLong();
         v[2] += n.path("paused").asBoolean() ? 1 : 0;
         v[3] = Math.max(v[3], channels);
+        return v;
+    }
+
+    /** The nodes (HTTP addresses) that did not answer the latest sample. */
+    Set<String> unanswered() {
+        return unanswered;
+    }
+
+    /** What went wrong in the latest sample ("" when every node answered). */
+    String warning() {
+        return warning;
+    }
+
+    /** Message rate (per second) and depth over the sampled history. */
+    List<Chart.Point> rateHistory(String key) {
+        List<Chart.Point> out = new ArrayList<>();
+        Deque<long[]> h = history.get(key);
+        if (h == null) {
+            return out;
+        }
+        synchronized (h) {
+            long[] prev = null;
+            for (long[] s : h) {
+                if (prev != null && s[0] > prev[0]) {
+                    out.add(new Chart.Point(s[0] / 1000.0, Math.max(0, s[1] - prev[1]) * 1000.0 / (s[0] - prev[0])));
+                }
+                prev = s;
+            }
+        }
+        return out;
+    }
+
+    List<Chart.Point> depthHistory(String key) {
+        List<Chart.Point> out = new ArrayList<>();
+        Deque<long[]> h = history.get(key);
+        if (h == null) {
+            return out;
+        }
+        synchronized (h) {
+            for (long[] s : h) {
+                out.add(new Chart.Point(s[0] / 1000.0, s[2]));
+            }
+        }
+        return out;
     }
 
     /** Every channel's message count summed, as of the latest sample; -1 before the first. */

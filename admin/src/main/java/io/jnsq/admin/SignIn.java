@@ -36,6 +36,7 @@ import org.jboss.logging.Logger;
 public class SignIn {
 
     private static final Logger LOG = Logger.getLogger(SignIn.class);
+    private static final Logger AUDIT = Logger.getLogger("io.jnsq.admin.audit");
     private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     static final String SESSION_COOKIE = "nsqadmin_session";
 
@@ -82,7 +83,7 @@ public class SignIn {
         router.post(p + "/logout").order(-997).handler(ctx -> {
             Session s = ctx.session();
             if (s != null) {
-                LOG.infof("audit: %s signed out", (Object) s.get("user"));
+                AUDIT.infof("%s signed out", (Object) s.get("user"));
                 s.destroy();
             }
             redirect(ctx, p + "/login");
@@ -95,7 +96,7 @@ public class SignIn {
             ctx.next();
             return;
         }
-        LOG.warnf("refused a cross-site %s %s (Origin %s, Referer %s)", ctx.request().method(), ctx.request().path(),
+        AUDIT.warnf("refused a cross-site %s %s (Origin %s, Referer %s)", ctx.request().method(), ctx.request().path(),
                 ctx.request().getHeader("Origin"), ctx.request().getHeader("Referer"));
         AdminApi.error(ctx, 403, "CSRF_REFUSED");
     }
@@ -150,13 +151,13 @@ public class SignIn {
         String password = Optional.ofNullable(ctx.request().getFormAttribute("password")).orElse("");
         Optional<Users.User> user = users.signIn(name, password);
         if (user.isEmpty()) {
-            LOG.warnf("audit: failed sign-in as '%s' from %s", name, ctx.request().remoteAddress());
+            AUDIT.warnf("failed sign-in as '%s' from %s", name, ctx.request().remoteAddress());
             loginForm(ctx, 401, "Wrong user name or password.");
             return;
         }
         ctx.session().regenerateId(); // no session fixation
         ctx.session().put("user", user.get().name());
-        LOG.infof("audit: %s signed in (%s) from %s", user.get().name(), user.get().role().name().toLowerCase(),
+        AUDIT.infof("%s signed in (%s) from %s", user.get().name(), user.get().role().name().toLowerCase(),
                 ctx.request().remoteAddress());
         redirect(ctx, opts.prefix() + "/");
     }

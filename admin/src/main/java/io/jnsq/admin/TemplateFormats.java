@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
-/** Formatting the pages need: URL path segments, durations from nanoseconds, latencies. */
+/** Formatting the pages need: URL path segments, counts, durations from nanoseconds, latencies, times. */
 @TemplateExtension
 final class TemplateFormats {
 
@@ -16,6 +16,26 @@ final class TemplateFormats {
     /** A topic or channel name as a URL path segment ({@code #ephemeral} escaped). */
     static String urlenc(Object s) {
         return URLEncoder.encode(String.valueOf(s), StandardCharsets.UTF_8).replace("+", "%20").replace("%3A", ":");
+    }
+
+    /** A count with thousands separators ("1,234,567"); anything else as it is. */
+    static String num(Object n) {
+        if (n instanceof Number number) {
+            return String.format(Locale.ROOT, "%,d", number.longValue());
+        }
+        return n == null ? "" : String.valueOf(n);
+    }
+
+    /** Nanoseconds since the epoch as an ISO time to the millisecond (UTC). */
+    static String nanoTime(Object nanos) {
+        long ns = nanos instanceof Number n ? n.longValue() : 0;
+        return java.time.Instant.ofEpochMilli(ns / 1_000_000).toString();
+    }
+
+    /** Text cut to {@code max} characters, with an ellipsis when cut. */
+    static String cut(Object text, int max) {
+        String s = text == null ? "" : String.valueOf(text);
+        return s.length() <= max ? s : s.substring(0, max) + "…";
     }
 
     /** Nanoseconds as "1h2m3s". */

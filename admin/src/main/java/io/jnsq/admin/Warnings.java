@@ -1,7 +1,9 @@
 package io.jnsq.admin;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What went wrong while gathering from several servers when some still answered (one node down): the answer is
@@ -10,9 +12,21 @@ import java.util.List;
 final class Warnings {
 
     private final List<String> messages = new ArrayList<>();
+    private final Set<String> failed = new LinkedHashSet<>();
 
     synchronized void add(String message) {
         messages.add(message);
+    }
+
+    /** A server that did not answer (or answered an error): its address is kept so pages can mark it. */
+    synchronized void failed(String address, String message) {
+        failed.add(address);
+        messages.add(message);
+    }
+
+    /** The addresses of the servers that did not answer. */
+    synchronized Set<String> failedAddresses() {
+        return Set.copyOf(failed);
     }
 
     synchronized boolean isEmpty() {

@@ -27,9 +27,11 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * nsqadmin in a real browser (Debian's headless Chromium, driven through its chromedriver): each page loads, a
- * channel is paused and a topic emptied through the confirmation pages, a topic is created from Lookup, and the
- * brokers' /stats show it. Screenshots of every page are kept in target/screenshots for people to look at.
+ * nsqadmin in a real browser (Debian's headless Chromium, driven through its chromedriver): each page loads (its frame
+ * first, then htmx fills it in), a channel is paused and a topic emptied through the confirmation pages, a topic is
+ * created from Lookup, and the brokers' /stats show it; a consumer is identified on its channel's page, messages are
+ * peeked at without being taken, an inactive topic is deleted inline from Lookup. Screenshots of every page are kept
+ * in target/screenshots for people to look at.
  */
 class AdminBrowserIT {
 
@@ -89,9 +91,15 @@ class AdminBrowserIT {
         }
     }
 
+    /** Opens a page and waits for htmx to fill in its live part (pages send their frame first). */
     private static void open(String path, String screenshot) throws Exception {
         browser.get(base + path);
+        filledIn();
         Files.write(SCREENSHOTS.resolve(screenshot + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static void filledIn() {
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".loading"), 0));
     }
 
     /** The result line shown after an action (waiting for the page the form led to). */
@@ -109,9 +117,11 @@ class AdminBrowserIT {
         open("/", "streams");
         assertThat(h1()).isEqualTo("Streams");
         browser.findElement(By.linkText("web")).click();
+        filledIn();
         assertThat(h1()).isEqualTo("Topic web");
         open("/topics/web", "topic");
         browser.findElement(By.linkText("clicks")).click();
+        filledIn();
         assertThat(h1()).isEqualTo("Channel clicks");
         open("/topics/web/clicks", "channel");
         open("/nodes", "nodes");
@@ -128,6 +138,7 @@ class AdminBrowserIT {
     void pausingAChannelEmptyingATopicAndCreatingATopicChangeTheCluster() throws Exception {
         open("/topics/web/clicks", "channel-before-pause");
         browser.findElement(By.linkText("Pause channel")).click();
+        filledIn();
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(By.tagName("h1"), "Are you sure?"));
         browser.findElement(By.cssSelector("form.confirm button[type=submit]")).click();
         assertThat(result()).isEqualTo("Paused channel web/clicks");
@@ -138,6 +149,7 @@ class AdminBrowserIT {
         await(() -> get(lookupd.http(), "/lookup?topic=held").contains("producers"), "lookupd knows held");
         open("/topics/held", "topic-before-empty");
         browser.findElement(By.linkText("Empty queue")).click();
+        filledIn();
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(By.tagName("h1"), "Are you sure?"));
         browser.findElement(By.cssSelector("form.confirm button[type=submit]")).click();
         assertThat(result()).isEqualTo("Emptied topic held");
@@ -151,5 +163,44 @@ class AdminBrowserIT {
         Files.write(SCREENSHOTS.resolve("lookup-created.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         assertThat(get(lookupd.http(), "/topics")).contains("from_browser");
         assertThat(get(lookupd.http(), "/channels?topic=from_browser")).isEqualTo("{\"channels\":[\"made\"]}");
+    }
+
+    @Test
+    void aConsumerIsIdentifiedAndItsChannelsMessagesArePeekedAtWithoutBeingTaken() throws Exception {
+        http("POST", nsqd.http(), "/topic/create?topic=mail", null);
+        http("POST", nsqd.http(), "/channel/create?topic=mail&channel=send", null);
+        http("POST", nsqd.http(), "/mpub?topic=mail", "hello alice\nhello bob");
+        await(() -> get(lookupd.http(), "/lookup?topic=mail").contains("send"), "lookupd knows mail/send");
+        try (java.net.Socket consumer = new java.net.Socket("127.0.0.1", nsqd.tcp())) {
+            var out = new java.io.DataOutputStream(consumer.getOutputStream());
+            byte[] identify = "{\"client_id\":\"sender-1\",\"hostname\":\"sender.example\",\"user_agent\":\"sender/1.0\"}".getBytes();
+            out.write("  V2IDENTIFY\n".getBytes());
+            out.writeInt(identify.length);
+            out.write(identify);
+            out.write("SUB mail send\n".getBytes());
+            out.flush();
+            await(() -> get(nsqd.http(), "/stats?format=json&topic=mail&channel=send").contains("sender-1"), "the consumer is subscribed");
+
+            open("/topics/mail/send", "channel-with-consumer");
+            String consumers = browser.findElement(By.cssSelector("table.consumers")).getText();
+            assertThat(consumers).contains("sender-1", "sender.example", "sender/1.0", "127.0.0.1:" + consumer.getLocalPort());
+
+            browser.findElement(By.linkText("Peek at messages")).click();
+            filledIn();
+            Files.write(SCREENSHOTS.resolve("peek.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            assertThat(browser.findElement(By.cssSelector("table.peek")).getText()).contains("hello alice", "hello bob");
+            assertThat(get(nsqd.http(), "/stats?format=json&topic=mail&channel=send")).contains("\"depth\":2", "\"in_flight_count\":0");
+        }
+    }
+
+    @Test
+    void anInactiveTopicIsDeletedInlineFromLookup() throws Exception {
+        http("POST", lookupd.http(), "/topic/create?topic=abandoned", null);
+        open("/lookup", "lookup-inactive");
+        browser.findElement(By.cssSelector("form.delete input[value='abandoned'] ~ button")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept(); // the form's confirm()
+        assertThat(result()).startsWith("Deleted topic abandoned");
+        Files.write(SCREENSHOTS.resolve("lookup-deleted.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        assertThat(get(lookupd.http(), "/topics")).doesNotContain("abandoned");
     }
 }

@@ -213,9 +213,17 @@ class AdminIT {
         assertThat(get(a.http(), "/stats?format=json&topic=orders")).contains("\"paused\":true");
         assertThat(get(b.http(), "/stats?format=json&topic=orders")).contains("\"paused\":true");
         assertThat(send("POST", "/api/topics/orders", "{\"action\":\"unpause\"}").statusCode()).isEqualTo(200);
-        assertThat(send("DELETE", "/api/nodes/" + node(b), "{\"topic\":\"orders\"}").body()).isEqualTo("{\"message\":\"\"}");
-        assertThat(get(lookupd.http(), "/nodes")).contains("\"tombstones\":[true]");
-        assertThat(page("/nodes")).contains("tag tombstoned");
+        // tombstoning a node's topic also deletes it on that node, as nsqadmin does (its own topic: orders stays whole)
+        for (Server s : List.of(a, b)) {
+            http("POST", s.http(), "/topic/create?topic=api_tomb", null);
+            http("POST", s.http(), "/pub?topic=api_tomb", "kept on a");
+        }
+        await(() -> get(lookupd.http(), "/lookup?topic=api_tomb").split("\"tcp_port\"").length == 3, "lookupd knows api_tomb on both");
+        assertThat(send("DELETE", "/api/nodes/" + node(b), "{\"topic\":\"api_tomb\"}").body()).isEqualTo("{\"message\":\"\"}");
+        assertThat(get(b.http(), "/stats?format=json&topic=api_tomb")).doesNotContain("\"api_tomb\"");
+        assertThat(get(a.http(), "/stats?format=json&topic=api_tomb")).contains("\"api_tomb\"");
+        await(() -> get(lookupd.http(), "/lookup?topic=api_tomb").split("\"tcp_port\"").length == 2, "lookupd lists only a");
+        assertThat(get(lookupd.http(), "/lookup?topic=api_tomb")).contains("\"http_port\":" + a.http());
     }
 
     @Test

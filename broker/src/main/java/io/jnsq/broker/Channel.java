@@ -346,6 +346,18 @@ final class Channel {
                 e2e.stats());
     }
 
+    /** Up to {@code n} of the next messages in the in-memory queue, in order, left where they are (for peeking). */
+    synchronized List<Message> peek(int n) {
+        List<Message> out = new ArrayList<>(Math.min(n, memory.size()));
+        for (Message m : memory) {
+            if (out.size() >= n) {
+                break;
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
     synchronized List<ClientConnection> clients() {
         return new ArrayList<>(clients);
     }

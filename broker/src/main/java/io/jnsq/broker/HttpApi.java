@@ -54,6 +54,7 @@ public class HttpApi {
     }
 
     void routes(@Observes Router router) {
+        NsqHttp.malformedRequests(router, LOG::warn, LOG::error);
         // Bodies are read whole (bounded a little above nsqd's own limits, which the handlers then apply exactly).
         long limit = Math.max(opts.maxBodySize, opts.maxMsgSize) + 1;
         // nsqd reads a body raw whatever its Content-Type; `curl -d` labels it a form, which Vert.x would also decode

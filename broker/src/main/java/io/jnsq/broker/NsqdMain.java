@@ -1,6 +1,7 @@
 package io.jnsq.broker;
 
 import io.jnsq.cli.DaemonLauncher;
+import io.jnsq.protocol.http.NsqHttp;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -10,6 +11,7 @@ import jakarta.inject.Singleton;
 public class NsqdMain {
 
     public static void main(String... args) {
+        System.setProperty(NsqHttp.NO_URI_VALIDATION, "true"); // URIs Go takes reach the routes
         DaemonLauncher.run(new NsqdOptions(), o -> o.httpAddress, o -> o.logLevel, args);
     }
 

@@ -129,20 +129,23 @@ public class NsqdOptions implements GoFlags.Validating {
     @Option(names = "--e2e-processing-latency-window-time", defaultValue = "10m", description = "calculate end to end latency quantiles for this duration of time")
     public Duration e2eProcessingLatencyWindowTime;
 
-    @Option(names = "--statsd-address", defaultValue = "", description = "UDP <addr>:<port> of a statsd daemon (accepted; use /metrics for Prometheus)")
+    @Option(names = "--statsd-address", defaultValue = "", description = "UDP <addr>:<port> of a statsd daemon for pushing stats")
     public String statsdAddress;
 
-    @Option(names = "--statsd-prefix", defaultValue = "nsq.%s", description = "accepted for compatibility")
+    @Option(names = "--statsd-prefix", defaultValue = "nsq.%s", description = "prefix used for keys sent to statsd (%%s for host replacement)")
     public String statsdPrefix;
 
-    @Option(names = "--statsd-interval", defaultValue = "60s", description = "accepted for compatibility")
+    @Option(names = "--statsd-interval", defaultValue = "60s", description = "duration between pushing to statsd")
     public Duration statsdInterval;
 
-    @Option(names = "--statsd-mem-stats", defaultValue = "true", arity = "0..1", description = "accepted for compatibility")
+    @Option(names = "--statsd-mem-stats", defaultValue = "true", arity = "0..1", description = "toggle sending memory and GC stats to statsd")
     public boolean statsdMemStats;
 
-    @Option(names = "--statsd-udp-packet-size", defaultValue = "508", description = "accepted for compatibility")
+    @Option(names = "--statsd-udp-packet-size", defaultValue = "508", description = "the size in bytes of statsd UDP packets")
     public int statsdUdpPacketSize;
+
+    @Option(names = "--statsd-exclude-ephemeral", defaultValue = "false", arity = "0..1", description = "Skip ephemeral topics and channels when sending stats to statsd")
+    public boolean statsdExcludeEphemeral;
 
     @Option(names = "--auth-http-address", description = "<addr>:<port> or a full url to query auth server (may be given multiple times)")
     public List<String> authHttpAddresses = new ArrayList<>();
@@ -189,6 +192,9 @@ public class NsqdOptions implements GoFlags.Validating {
             if (p <= 0 || p > 1) {
                 return Optional.of("invalid E2E processing latency percentile: " + p);
             }
+        }
+        if (statsdUdpPacketSize < 1) {
+            return Optional.of("--statsd-udp-packet-size must be > 0");
         }
         if (config != null) {
             return Optional.of("--config files are not supported; pass flags instead");

@@ -28,6 +28,7 @@ public class TcpServer {
     private final NsqdOptions options;
     private final AtomicInteger actualPort = new AtomicInteger(-1);
     private final AuthServers authServers;
+    private final AtomicInteger connections = new AtomicInteger();
     private String deploymentId;
 
     @Inject
@@ -63,6 +64,11 @@ public class TcpServer {
         return actualPort.get();
     }
 
+    /** Open client connections, for /metrics. */
+    public int connections() {
+        return connections.get();
+    }
+
     private final class Listener extends AbstractVerticle {
         private NetServer server;
 
@@ -78,10 +84,14 @@ public class TcpServer {
             }
             server = vertx.createNetServer(netOptions).connectHandler(socket -> {
                 ClientConnection client = new ClientConnection(vertx, socket, context, nsqd);
+                connections.incrementAndGet();
                 ProtocolV2 protocol = new ProtocolV2(client, nsqd, authServers);
                 LOG.debugf("TCP: new client(%s)", client);
                 socket.handler(protocol::onData);
-                socket.closeHandler(v -> client.closed());
+                socket.closeHandler(v -> {
+                    connections.decrementAndGet();
+                    client.closed();
+                });
                 socket.exceptionHandler(e -> LOG.debugf("[%s] %s", client, e.getMessage()));
                 client.startHeartbeat();
             });

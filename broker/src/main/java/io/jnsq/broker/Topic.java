@@ -234,9 +234,9 @@ final class Topic {
         if (channels.isEmpty()) {
             return;
         }
+        List<Message> held = new ArrayList<>(memory);
+        memory.clear();
         try {
-            List<Message> held = new ArrayList<>(memory);
-            memory.clear();
             byte[] data;
             while ((data = backend.poll()) != null) {
                 held.add(Message.decode(data));
@@ -245,7 +245,9 @@ final class Topic {
                 fanOut(held);
             }
         } catch (IOException e) {
-            LOG.errorf("topic %s: cannot move held messages to its channels: %s", name, e.getMessage());
+            // a channel could not store them (a full disk): the topic keeps them rather than lose them
+            memory.addAll(held);
+            LOG.errorf("topic %s: cannot move %d held messages to its channels: %s", name, held.size(), e.getMessage());
             nsqd.reportHealth(e);
         }
     }

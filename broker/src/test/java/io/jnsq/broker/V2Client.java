@@ -152,6 +152,11 @@ final class V2Client implements AutoCloseable {
         }
     }
 
+    /** The client's own port: the one nsqd reports in the client's remote_address. */
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -23,11 +23,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /** nsqlookupd's HTTP API with nsqlookupd v1.3.0's paths, status codes, bodies and headers. */
 @Singleton
 public class LookupdHttpApi {
 
+    private static final Logger LOG = Logger.getLogger(LookupdHttpApi.class);
 
     private final RegistrationDB db;
     private final LookupdOptions opts;
@@ -39,6 +41,7 @@ public class LookupdHttpApi {
     }
 
     void routes(@Observes Router router) {
+        NsqHttp.malformedRequests(router, LOG::warn, LOG::error);
         route(router, "/ping", Set.of(HttpMethod.GET), ctx -> ctx.response().putHeader("Content-Type", NsqHttp.TEXT_TYPE).end("OK"));
         route(router, "/info", Set.of(HttpMethod.GET), ctx -> json(ctx, Map.of("version", NsqVersion.NSQ)));
         route(router, "/debug", Set.of(HttpMethod.GET), this::debug);
@@ -52,7 +55,7 @@ public class LookupdHttpApi {
         route(router, "/channel/create", Set.of(HttpMethod.POST), this::createChannel);
         route(router, "/channel/delete", Set.of(HttpMethod.POST), this::deleteChannel);
         route(router, "/topic/tombstone", Set.of(HttpMethod.POST), this::tombstone);
-        NsqHttp.notFoundExcept(router, Set.of());
+        NsqHttp.notFoundExcept(router, Set.of("/metrics"));
     }
 
     private void lookup(RoutingContext ctx) {

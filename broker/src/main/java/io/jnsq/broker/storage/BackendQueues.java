@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,6 +26,7 @@ public class BackendQueues implements AutoCloseable {
     private final boolean durable;
     private final Set<DiskQueue> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService syncer;
+    private volatile LongConsumer syncTimes = nanos -> { };
 
     /** No disk: what does not fit in memory is refused. */
     public BackendQueues() {
@@ -67,6 +69,7 @@ public class BackendQueues implements AutoCloseable {
         try {
             // the on-disk record is the encoded message: 26 header bytes plus the body
             DiskQueue q = new DiskQueue(name, dataPath, maxBytesPerFile, 26 + 1, 26 + maxMsgSize, syncEvery);
+            q.onSync(nanos -> syncTimes.accept(nanos));
             open.add(q);
             return new Tracked(q);
         } catch (IOException e) {
@@ -74,6 +77,11 @@ public class BackendQueues implements AutoCloseable {
                     dataPath, e.getMessage());
             return new RefusingBackendQueue();
         }
+    }
+
+    /** Tells {@code observer} how long each fsync of any disk queue took, in nanoseconds (for /metrics). */
+    public void onSync(LongConsumer observer) {
+        this.syncTimes = observer;
     }
 
     /** The first fault any open disk queue reports, or null. */
@@ -87,12 +95,16 @@ public class BackendQueues implements AutoCloseable {
         return null;
     }
 
+    /** Syncs every queue, and lets idle ones release their buffers and files. A failure was logged by its queue. */
     private void syncAll() {
         for (DiskQueue q : open) {
             try {
                 q.sync();
-            } catch (IOException | RuntimeException e) {
-                LOG.errorf("disk sync failed: %s", e.getMessage());
+                q.releaseIfIdle();
+            } catch (IOException e) {
+                LOG.debugf("disk sync failed: %s", e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("disk sync failed", e);
             }
         }
     }

@@ -6,11 +6,14 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,11 +23,19 @@ import org.jboss.logging.Logger;
  * Data is fsynced and the metadata rewritten (atomically) every {@code syncEvery} writes, on {@link #sync()}, and on
  * close. Fully read segments are deleted. A bad record (impossible size, short segment) makes the reader skip to the
  * next segment; the skipped file is kept as {@code .bad} and the fault reported through {@link #lastError()}.
+ * <p>
+ * A failed write (a full disk) is rolled back: the segment is truncated to its last whole record and writing goes on
+ * there once space is back, so no half record and no {@code .bad} file is left; the records that were lost with the
+ * write were not yet acknowledged, and the next {@link #flush()} or {@link #sync()} by their publisher fails.
+ * The read and write buffers and the open files exist only while the queue is used: {@link #releaseIfIdle()} lets go
+ * of them, so thousands of idle queues cost no memory and no file descriptors.
  */
 public final class DiskQueue implements BackendQueue {
 
     private static final Logger LOG = Logger.getLogger(DiskQueue.class);
     private static final int BUFFER = 256 * 1024;
+    /** What follows {@code <name>.diskqueue.} in the names of a queue's files (and not in another queue's). */
+    private static final Pattern OWN_FILE = Pattern.compile("\\d{6,}\\.dat(\\.bad)?|meta\\.dat(\\.tmp)?");
 
     private final String name;
     private final Path dir;
@@ -32,6 +43,7 @@ public final class DiskQueue implements BackendQueue {
     private final int minMsgSize;
     private final int maxMsgSize;
     private final long syncEvery;
+    private final FileOpener files;
 
     private long depth;
     private long readFileNum;
@@ -45,9 +57,18 @@ public final class DiskQueue implements BackendQueue {
     private boolean holdReads;
 
     private FileChannel writer;
-    private final ByteBuffer writeBuf = ByteBuffer.allocateDirect(BUFFER);
+    /** Whole records waiting for the writer; null while the queue is idle. */
+    private ByteBuffer writeBuf;
+    private int bufferedRecords;
+    /** End of the last whole record known to be in the write segment: what a failed write is rolled back to. */
+    private long writtenPos;
+    /** Records were dropped by a failed write and their publisher has not been told yet. */
+    private boolean dropUnreported;
     private FileChannel reader;
-    private final ByteBuffer readBuf = ByteBuffer.allocateDirect(BUFFER);
+    /** Read-ahead of the read segment; null while the queue is idle. */
+    private ByteBuffer readBuf;
+    /** Used since the last {@link #releaseIfIdle()}. */
+    private boolean used;
     /** File offset of the read buffer's first byte. */
     private long bufStart;
     private long unsynced;
@@ -55,9 +76,22 @@ public final class DiskQueue implements BackendQueue {
     private volatile String lastError;
     private volatile String writeError;
     private boolean closed;
+    private LongConsumer syncTimes = nanos -> { };
 
     public DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery)
             throws IOException {
+        this(name, dir, maxBytesPerFile, minMsgSize, maxMsgSize, syncEvery, FileChannel::open);
+    }
+
+    /** How the queue opens its segment and metadata files (tests put faults in between). */
+    @FunctionalInterface
+    interface FileOpener {
+        FileChannel open(Path file, OpenOption... options) throws IOException;
+    }
+
+    DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery,
+            FileOpener files) throws IOException {
+        this.files = files;
         this.name = name;
         this.dir = dir;
         this.maxBytesPerFile = maxBytesPerFile;
@@ -66,7 +100,7 @@ public final class DiskQueue implements BackendQueue {
         this.syncEvery = Math.max(1, syncEvery);
         Files.createDirectories(dir);
         readMetadata();
-        readBuf.limit(0);
+        writtenPos = writePos;
     }
 
     /**
@@ -76,6 +110,14 @@ public final class DiskQueue implements BackendQueue {
     public synchronized void holdReads(boolean hold) {
         this.holdReads = hold;
         if (!hold) {
+            // the segments read while held were kept for a crash; now they go
+            for (long f = committedReadFileNum; f < readFileNum; f++) {
+                try {
+                    Files.deleteIfExists(segment(f));
+                } catch (IOException e) {
+                    LOG.warnf("%s: cannot delete the read segment %s: %s", name, segment(f).getFileName(), e.getMessage());
+                }
+            }
             committedReadFileNum = readFileNum;
             committedReadPos = readPos;
             committedDepthDelta = 0;
@@ -91,12 +133,13 @@ public final class DiskQueue implements BackendQueue {
             throw new IOException("invalid message write size (" + data.length + ") minMsgSize=" + minMsgSize
                     + " maxMsgSize=" + maxMsgSize);
         }
+        used = true;
         try {
-            if (writer == null) {
-                writer = FileChannel.open(segment(writeFileNum), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                writer.position(writePos);
-            }
+            openWriter();
             int need = 4 + data.length;
+            if (writeBuf == null) {
+                writeBuf = ByteBuffer.allocate(BUFFER);
+            }
             if (writeBuf.remaining() < need) {
                 flushWriteBuffer();
             }
@@ -105,8 +148,10 @@ public final class DiskQueue implements BackendQueue {
                 while (big.hasRemaining()) {
                     writer.write(big);
                 }
+                writtenPos += need;
             } else {
                 writeBuf.putInt(data.length).put(data);
+                bufferedRecords++;
             }
             writePos += need;
             depth++;
@@ -118,6 +163,7 @@ public final class DiskQueue implements BackendQueue {
                 writer = null;
                 writeFileNum++;
                 writePos = 0;
+                writtenPos = 0;
                 writeMetadata();
             }
             if (++unsynced >= syncEvery) {
@@ -136,10 +182,20 @@ public final class DiskQueue implements BackendQueue {
         }
         try {
             flushWriteBuffer();
-            writeError = null;
         } catch (IOException e) {
             writeFailed(e);
+            dropUnreported = false;
             throw e;
+        }
+        reportDrop();
+        writeError = null;
+    }
+
+    /** A failed write (maybe the syncer's) dropped records put since the caller's last flush: the caller is told. */
+    private void reportDrop() throws IOException {
+        if (dropUnreported) {
+            dropUnreported = false;
+            throw new IOException(writeError == null ? "write failed" : writeError);
         }
     }
 
@@ -149,13 +205,42 @@ public final class DiskQueue implements BackendQueue {
     }
 
     /**
-     * A write failed: what was buffered is dropped (its publishers are told), and writing resumes in a fresh segment
-     * after the last whole record.
+     * A write failed: what was buffered is dropped (its publishers are told), and the segment is cut back to its last
+     * whole record, where writing resumes once it can.
      */
     private void writeFailed(IOException e) {
-        writeError = "write to " + name + " failed: " + e.getMessage();
-        LOG.error(writeError);
-        writeBuf.clear();
+        String error = "write to " + name + " failed: " + e.getMessage();
+        if (!error.equals(writeError)) {
+            LOG.error(error); // once per fault, not once per refused publish
+        }
+        writeError = error;
+        long dropped = bufferedRecords;
+        if (writeBuf != null) {
+            writeBuf.clear();
+        }
+        bufferedRecords = 0;
+        if (writePos > writtenPos) {
+            // only the records after writtenPos are lost; those before it are whole in the file
+            depth -= dropped;
+            dropUnreported = true;
+        }
+        writePos = writtenPos;
+        try {
+            if (writer == null && Files.exists(segment(writeFileNum))) {
+                writer = files.open(segment(writeFileNum), StandardOpenOption.WRITE);
+            }
+            if (writer != null) {
+                writer.truncate(writtenPos);
+                writer.position(writtenPos);
+            }
+        } catch (IOException truncateFailed) {
+            LOG.errorf("%s: cannot cut %s back to %d: %s; the rest is ignored on the next start", name,
+                    segment(writeFileNum).getFileName(), writtenPos, truncateFailed.getMessage());
+            closeWriterQuietly();
+        }
+    }
+
+    private void closeWriterQuietly() {
         if (writer != null) {
             try {
                 writer.close();
@@ -164,20 +249,33 @@ public final class DiskQueue implements BackendQueue {
             }
             writer = null;
         }
-        writeFileNum++;
-        writePos = 0;
-        depth = countRecoverableDepth();
+    }
+
+    private void openWriter() throws IOException {
+        if (writer == null) {
+            writer = files.open(segment(writeFileNum), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (writer.size() > writtenPos) {
+                writer.truncate(writtenPos); // a tail a failed write could not cut back before
+            }
+            writer.position(writtenPos);
+        }
     }
 
     @Override
     public synchronized byte[] poll() throws IOException {
+        used = true;
         // each pass either returns a record or moves past a segment, so this ends
         for (long passes = writeFileNum - readFileNum + 2; depth > 0 && passes > 0; passes--) {
             if (readFileNum == writeFileNum) {
                 if (readPos >= writePos) {
                     break;
                 }
-                flushWriteBuffer(); // the record may still be in our own write buffer
+                try {
+                    flushWriteBuffer(); // the record may still be in our own write buffer
+                } catch (IOException e) {
+                    writeFailed(e); // what was dropped was not acknowledged; its publisher hears of it
+                    continue;
+                }
             }
             byte[] record = readRecord();
             if (record != null) {
@@ -203,12 +301,14 @@ public final class DiskQueue implements BackendQueue {
 
     @Override
     public synchronized void empty() throws IOException {
+        dropBuffered();
         closeFiles();
-        deleteSegments(readFileNum, writeFileNum);
+        deleteFiles();
         readFileNum = writeFileNum + 1;
         writeFileNum = readFileNum;
         readPos = 0;
         writePos = 0;
+        writtenPos = 0;
         depth = 0;
         committedReadFileNum = readFileNum;
         committedReadPos = 0;
@@ -218,10 +318,39 @@ public final class DiskQueue implements BackendQueue {
 
     @Override
     public synchronized void delete() throws IOException {
+        dropBuffered();
         closeFiles();
         closed = true;
-        deleteSegments(Math.min(readFileNum, committedReadFileNum), writeFileNum);
-        Files.deleteIfExists(meta());
+        deleteFiles();
+    }
+
+    private void dropBuffered() {
+        if (writeBuf != null) {
+            writeBuf.clear();
+        }
+        bufferedRecords = 0;
+    }
+
+    /**
+     * Lets go of the buffers and open files of a queue that was not used since the last call (the syncer calls it
+     * every sync interval): they come back on the next put or poll.
+     */
+    public synchronized void releaseIfIdle() throws IOException {
+        if (used || closed) {
+            used = false;
+            return;
+        }
+        if (writeBuf != null && writeBuf.position() > 0) {
+            return; // not flushed yet (a failing disk): kept for the next sync
+        }
+        closeFiles();
+        writeBuf = null;
+        readBuf = null;
+    }
+
+    /** Tells {@code observer} how long each {@link #sync()} took, in nanoseconds. */
+    synchronized void onSync(LongConsumer observer) {
+        this.syncTimes = observer;
     }
 
     @Override
@@ -230,18 +359,21 @@ public final class DiskQueue implements BackendQueue {
             return;
         }
         try {
+            long start = System.nanoTime();
             flushWriteBuffer();
             if (writer != null) {
                 writer.force(false);
             }
             writeMetadata();
-            writeError = null;
+            syncTimes.accept(System.nanoTime() - start);
         } catch (IOException e) {
             writeFailed(e);
             throw e;
         }
         unsynced = 0;
         dirty = false;
+        reportDrop();
+        writeError = null;
     }
 
     @Override
@@ -270,7 +402,10 @@ public final class DiskQueue implements BackendQueue {
                 skipToNextSegment("missing segment " + seg.getFileName());
                 return null;
             }
-            reader = FileChannel.open(seg, StandardOpenOption.READ);
+            reader = files.open(seg, StandardOpenOption.READ);
+            if (readBuf == null) {
+                readBuf = ByteBuffer.allocate(BUFFER);
+            }
             readBuf.clear().limit(0);
             bufStart = readPos;
         }
@@ -365,13 +500,11 @@ public final class DiskQueue implements BackendQueue {
         }
         if (readFileNum == writeFileNum) {
             // the segment being written is bad: start writing a new one
-            if (writer != null) {
-                writer.close();
-                writer = null;
-            }
-            writeBuf.clear();
+            closeWriterQuietly();
+            dropBuffered();
             writeFileNum++;
             writePos = 0;
+            writtenPos = 0;
         }
         readFileNum++;
         readPos = 0;
@@ -392,20 +525,25 @@ public final class DiskQueue implements BackendQueue {
             reader.close();
             reader = null;
         }
-        readBuf.clear().limit(0);
+        if (readBuf != null) {
+            readBuf.clear().limit(0);
+        }
     }
 
     // ---- writing ----
 
     private void flushWriteBuffer() throws IOException {
-        if (writeBuf.position() == 0 || writer == null) {
+        if (writeBuf == null || writeBuf.position() == 0) {
             return;
         }
+        openWriter();
         writeBuf.flip();
         while (writeBuf.hasRemaining()) {
             writer.write(writeBuf);
         }
         writeBuf.clear();
+        bufferedRecords = 0;
+        writtenPos = writePos;
     }
 
     private void closeFiles() throws IOException {
@@ -433,10 +571,13 @@ public final class DiskQueue implements BackendQueue {
         long d = holdReads ? depth + committedDepthDelta : depth;
         String text = d + "\n" + rf + "," + rp + "\n" + writeFileNum + "," + writePos + "\n";
         Path tmp = dir.resolve(name + ".diskqueue.meta.dat.tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel ch = files.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
             ch.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp); // a half-written copy (full disk) must not take the space
+            throw e;
         }
         try {
             Files.move(tmp, meta(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -577,9 +718,16 @@ public final class DiskQueue implements BackendQueue {
         return nums.isEmpty() ? -1 : nums.get(nums.size() - 1);
     }
 
-    private void deleteSegments(long from, long to) throws IOException {
-        for (long f = from; f <= to; f++) {
-            Files.deleteIfExists(segment(f));
+    /** Every file of this queue: segments (also ones set aside as .bad), metadata and its temporary copy. */
+    private void deleteFiles() throws IOException {
+        String prefix = name + ".diskqueue.";
+        try (var stream = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) stream::iterator) {
+                String f = p.getFileName().toString();
+                if (f.startsWith(prefix) && OWN_FILE.matcher(f.substring(prefix.length())).matches()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 }

@@ -2,12 +2,20 @@ package io.jnsq.protocol.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +25,8 @@ import java.util.function.Consumer;
  */
 public final class NsqHttp {
 
+    /** The system property that keeps Quarkus from refusing, before any route, URIs that Go accepts. */
+    public static final String NO_URI_VALIDATION = "vertx.disableURIValidation";
     public static final String TEXT_TYPE = "text/plain; charset=utf-8";
     public static final String JSON_TYPE = "application/json; charset=utf-8";
     private static final String NSQ_CONTENT_TYPE = "X-Nsq-Content-Type";
@@ -78,5 +88,111 @@ public final class NsqHttp {
                 error(ctx, 404, "NOT_FOUND");
             }
         });
+    }
+
+    /**
+     * Malformed requests answered as nsqd answers them, with one log line each and never a stack trace or a framework
+     * error page: what Go's net/http refuses before nsqd sees it (an HTTP version other than 1.x: 505; HTTP/1.1
+     * without Host: 400) gets net/http's plain-text answer; a query nsqd cannot parse gets nsqd's
+     * {@code INVALID_REQUEST}; a body that cannot be read (a bad chunk size, a connection lost mid-body) gets nsqd's
+     * 500 {@code INTERNAL_ERROR}. Anything else that fails in a handler is a bug: it is logged with its stack trace
+     * through {@code bug}, and the client still gets NSQ's 500. The servers run with {@link #NO_URI_VALIDATION} set:
+     * otherwise Quarkus answers an empty 400, unlogged and before any route, to every URI java.net.URI refuses.
+     */
+    public static void malformedRequests(Router router, Consumer<String> warn, BiConsumer<String, Throwable> bug) {
+        router.route().order(-1000).handler(ctx -> {
+            if (ctx.request().version() == null) {
+                warn.accept(incident(ctx.request(), "unsupported protocol version"));
+                goStatusError(ctx, 505, "HTTP Version Not Supported", "unsupported protocol version");
+            } else {
+                ctx.next();
+            }
+        });
+        router.route().order(-1000).failureHandler(ctx -> answerFailure(ctx, warn, bug));
+        // a query or path Vert.x Web cannot decode fails the request before any route, past the failure handlers
+        router.errorHandler(400, ctx -> answerFailure(ctx, warn, bug));
+    }
+
+    private static void answerFailure(RoutingContext ctx, Consumer<String> warn, BiConsumer<String, Throwable> bug) {
+        Throwable failure = ctx.failure();
+        if (failure instanceof HttpException e && e.getStatusCode() == 400 && e.getCause() != null) {
+            failure = e.getCause(); // Vert.x Web's wrapping of a query it could not decode
+        }
+        HttpServerRequest request = ctx.request();
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return; // answered already, or the client is gone: the first failure was the one reported
+        }
+        if (request.version() == null) {
+            warn.accept(incident(request, "unsupported protocol version"));
+            goStatusError(ctx, 505, "HTTP Version Not Supported", "unsupported protocol version");
+        } else if (request.version() == HttpVersion.HTTP_1_1 && request.getHeader("Host") == null) {
+            warn.accept(incident(request, "missing required Host header"));
+            goStatusError(ctx, 400, "Bad Request", "missing required Host header");
+        } else if (isUnreadableRequest(failure)) {
+            // the body could not be read: nsqd's handlers answer 500 INTERNAL_ERROR, and the connection is done
+            warn.accept(incident(request, "cannot read the request: " + failure.getMessage()));
+            error(ctx, 500, "INTERNAL_ERROR");
+            flushNow(request);
+            request.connection().close();
+        } else if (failure == null || failure instanceof IllegalArgumentException) {
+            warn.accept(incident(request, failure == null ? "undecodable URI" : failure.getMessage()));
+            if (badEscape(request.path())) {
+                // net/http cannot parse the request target at all
+                goStatusError(ctx, 400, "Bad Request", null);
+            } else {
+                // a query that cannot be decoded: nsqd's http_api.NewReqParams answers INVALID_REQUEST
+                error(ctx, 400, "INVALID_REQUEST");
+            }
+        } else {
+            bug.accept(incident(request, "failed"), failure);
+            error(ctx, 500, "INTERNAL_ERROR");
+        }
+    }
+
+    /**
+     * The connection is closed right after a decoding failure is reported, while Netty still holds our answer for the
+     * flush at the end of the read: it is flushed now so the client gets it.
+     */
+    private static void flushNow(HttpServerRequest request) {
+        if (request.connection() instanceof ConnectionBase connection) {
+            connection.flush();
+        }
+    }
+
+    private static boolean isUnreadableRequest(Throwable t) {
+        return t instanceof DecoderException || t instanceof TooLongFrameException || t instanceof NumberFormatException
+                || t instanceof HttpClosedException;
+    }
+
+    /** Whether a {@code %} is not followed by two hex digits, as Go's url.PathUnescape refuses. */
+    private static boolean badEscape(String path) {
+        if (path == null) {
+            return true;
+        }
+        for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
+            if (i + 2 >= path.length() || Character.digit(path.charAt(i + 1), 16) < 0 || Character.digit(path.charAt(i + 2), 16) < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String incident(HttpServerRequest request, String what) {
+        String uri = request.uri();
+        if (uri.length() > 200) {
+            uri = uri.substring(0, 200) + "...";
+        }
+        return "HTTP: " + request.method() + " " + uri + " from " + request.remoteAddress() + ": " + what;
+    }
+
+    /**
+     * net/http's own answer to a request it refuses, {@code <code> <reason>[: <text>]} as status line and body, then
+     * the connection closes.
+     */
+    private static void goStatusError(RoutingContext ctx, int code, String reason, String text) {
+        String message = text == null ? reason : reason + ": " + text;
+        String status = code + " " + message;
+        ctx.response().setStatusCode(code).setStatusMessage(message).putHeader("Content-Type", TEXT_TYPE)
+                .putHeader("Connection", "close").end(status).onComplete(done -> ctx.request().connection().close());
     }
 }
