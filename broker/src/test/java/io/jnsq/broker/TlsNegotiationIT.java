@@ -274,4 +274,21 @@ class TlsNegotiationIT {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void unusableCertificateFilesAreOneClearLineAndExitTwo() throws Exception {
+        Path notPem = Files.writeString(dir.resolve("not-a-cert.pem"), "hello\n");
+        for (String[] flags : List.of(
+                new String[] {"--tls-cert=" + notPem, "--tls-key=" + certs.serverKey},
+                new String[] {"--tls-cert=" + certs.serverCert, "--tls-key=" + notPem},
+                new String[] {"--tls-cert=" + certs.serverCert, "--tls-key=" + certs.serverKey, "--tls-root-ca-file=" + notPem},
+                new String[] {"--tls-cert=" + certs.serverCert},
+                new String[] {"--tls-required=true"})) {
+            List<String> all = new ArrayList<>(List.of("--data-path=" + Files.createTempDirectory(dir, "data")));
+            all.addAll(List.of(flags));
+            RealProcesses.Run run = processes.run(null, "nsqd", all.toArray(String[]::new));
+            assertThat(run.exitCode()).as("%s", List.of(flags)).isEqualTo(2);
+            assertThat(run.errors()).startsWith("nsqd: ").doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
 }
