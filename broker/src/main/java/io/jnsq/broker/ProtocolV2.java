@@ -1,56 +1,63 @@
 package io.jnsq.broker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jnsq.broker.auth.AuthServers;
+import io.jnsq.broker.auth.AuthState;
 import io.jnsq.cli.NsqVersion;
+import io.jnsq.protocol.Command;
+import io.jnsq.protocol.CommandDecoder;
 import io.jnsq.protocol.Frame;
 import io.jnsq.protocol.MessageId;
 import io.jnsq.protocol.Names;
 import io.jnsq.protocol.compress.DeflateCodec;
 import io.jnsq.protocol.compress.SnappyFramedCodec;
 import io.jnsq.protocol.compress.StreamCodec;
-import io.jnsq.broker.auth.AuthServers;
-import io.jnsq.broker.auth.AuthState;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * NSQ's TCP protocol V2 for one connection: reads the magic, then command lines with their size-prefixed bodies as
- * they arrive (in any fragmentation), and executes them with nsqd v1.3.0's checks, errors and error fatality.
+ * NSQ's TCP protocol V2 for one connection: reads the magic, then commands as they arrive (in any fragmentation,
+ * through the shared incremental {@link CommandDecoder}), and executes them with nsqd v1.3.0's checks, errors and
+ * error fatality. A publish that has to wait for the disk pauses the connection until it is answered, so a
+ * publisher's commands are answered in order and a fast publisher is slowed down rather than buffered. So do a TLS
+ * handshake (IDENTIFY with {@code tls_v1}) and a question to the auth servers (AUTH, or a grant that expired).
  */
 final class ProtocolV2 {
 
     private static final Logger LOG = Logger.getLogger(ProtocolV2.class);
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-    private static final byte[] MAGIC = "  V2".getBytes(StandardCharsets.US_ASCII);
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** nsqd reads command lines through a 16 KiB buffer; a longer line ends the connection. */
     private static final int MAX_LINE = 16 * 1024;
-    private static final int NEED_MORE = 0;
 
     private final ClientConnection client;
     private final Nsqd nsqd;
     private final NsqdOptions opts;
-    private byte[] pending = new byte[0];
+    private final Context context;
+    private final CommandDecoder decoder = new CommandDecoder(MAX_LINE);
+    private CommandDecoder.Line line; // the command being read (its body may still be on the way)
+    private String[] params;
     private boolean magicRead;
     private boolean closing;
+    private boolean publishing; // a publish is waiting for the disk: read nothing more until it is answered
+    private boolean pullAfter; // RDY/FIN/REQ changed what the client may receive
     private StreamCodec inboundCodec;
     private StreamCodec upgradeAfterCommand;
     private final AuthServers authServers;
-    private boolean waiting; // a TLS handshake or an auth server's answer: read nothing more until it is done
-    private CompletableFuture<AuthState> authAnswer; // the auth server's answer for the command being re-run
+    private boolean waiting; // a TLS handshake or the auth servers: read nothing more until it is done
 
-    ProtocolV2(ClientConnection client, Nsqd nsqd, AuthServers authServers) {
+    ProtocolV2(ClientConnection client, Nsqd nsqd, Context context, AuthServers authServers) {
         this.client = client;
         this.nsqd = nsqd;
         this.opts = nsqd.options();
+        this.context = context;
         this.authServers = authServers;
     }
 
@@ -60,132 +67,122 @@ final class ProtocolV2 {
             return;
         }
         client.touchRead();
-        byte[] bytes = data.getBytes();
-        if (inboundCodec != null) {
+        if (inboundCodec == null) {
+            decoder.feed(data.getByteBuf().nioBuffer());
+        } else {
+            byte[] bytes = data.getBytes();
             try {
-                bytes = inboundCodec.decode(bytes, 0, bytes.length);
+                decoder.feed(inboundCodec.decode(bytes, 0, bytes.length));
             } catch (IOException e) {
                 LOG.warnf("[%s] closing: %s", client, e.getMessage());
                 closeNow();
                 return;
             }
         }
-        process(bytes);
+        readCommands();
     }
 
-    private void process(byte[] bytes) {
-        if (waiting) {
-            pending = concat(pending, bytes);
-            return;
-        }
-        byte[] buf;
-        if (pending.length == 0) {
-            buf = bytes;
-        } else {
-            buf = new byte[pending.length + bytes.length];
-            System.arraycopy(pending, 0, buf, 0, pending.length);
-            System.arraycopy(bytes, 0, buf, pending.length, bytes.length);
-        }
-        int pos = 0;
-        while (!closing && pos < buf.length) {
-            int used = parse(buf, pos);
-            if (used == NEED_MORE) {
-                break;
+    /** Runs every whole command the decoder holds, until one needs more bytes or waits for the disk. */
+    private void readCommands() {
+        while (!closing && !publishing && !waiting) {
+            if (!magicRead) {
+                if (!readMagic()) {
+                    break;
+                }
+                continue;
             }
-            pos += used;
-            if (upgradeAfterCommand != null) {
-                // everything after IDENTIFY arrives compressed
-                inboundCodec = upgradeAfterCommand;
-                upgradeAfterCommand = null;
-                pending = new byte[0];
-                if (pos < buf.length) {
-                    try {
-                        byte[] rest = inboundCodec.decode(buf, pos, buf.length - pos);
-                        process(rest);
-                    } catch (IOException e) {
-                        LOG.warnf("[%s] closing: %s", client, e.getMessage());
+            if (line == null) {
+                line = decoder.line();
+                if (line == null) {
+                    if (decoder.lineTooLong()) {
+                        LOG.infof("[%s] closing: command line longer than %d bytes", client, MAX_LINE);
                         closeNow();
                     }
+                    break;
                 }
-                return;
+                params = null;
             }
-        }
-        if (closing) {
-            pending = new byte[0];
-            return;
-        }
-        int left = buf.length - pos;
-        if (left == 0) {
-            pending = new byte[0];
-        } else if (pos > 0 || buf != pending) {
-            byte[] rest = new byte[left];
-            System.arraycopy(buf, pos, rest, 0, left);
-            pending = rest;
-        }
-    }
-
-    /** Parses and runs one command at {@code pos}; returns the bytes it used, or 0 when more must arrive. */
-    private int parse(byte[] buf, int pos) {
-        if (!magicRead) {
-            if (buf.length - pos < 4) {
-                return NEED_MORE;
+            if (!execute()) {
+                break; // its body has not fully arrived
             }
-            for (int i = 0; i < 4; i++) {
-                if (buf[pos + i] != MAGIC[i]) {
-                    LOG.infof("[%s] bad protocol magic '%s'", client, new String(buf, pos, 4, StandardCharsets.ISO_8859_1));
-                    fatal("E_BAD_PROTOCOL");
-                    return 4;
-                }
-            }
-            magicRead = true;
-            return 4;
-        }
-        int nl = -1;
-        for (int i = pos; i < buf.length; i++) {
-            if (buf[i] == '\n') {
-                nl = i;
+            line = null;
+            params = null;
+            if (upgradeAfterCommand != null && !switchInputCompression()) {
                 break;
             }
         }
-        if (nl < 0) {
-            if (buf.length - pos > MAX_LINE) {
-                LOG.infof("[%s] closing: command line longer than %d bytes", client, MAX_LINE);
+        if (pullAfter && !closing) {
+            pullAfter = false;
+            client.pull();
+        }
+    }
+
+    private boolean readMagic() {
+        byte[] magic = decoder.magic();
+        if (magic == null) {
+            return false;
+        }
+        if (!java.util.Arrays.equals(magic, Command.MAGIC_V2)) {
+            LOG.infof("[%s] bad protocol magic '%s'", client, new String(magic, StandardCharsets.ISO_8859_1));
+            fatal("E_BAD_PROTOCOL");
+            return false;
+        }
+        magicRead = true;
+        return true;
+    }
+
+    /** Everything after an IDENTIFY that negotiated compression arrives compressed. */
+    private boolean switchInputCompression() {
+        inboundCodec = upgradeAfterCommand;
+        upgradeAfterCommand = null;
+        byte[] rest = decoder.takeRest();
+        if (rest != null && rest.length > 0) {
+            try {
+                decoder.feed(inboundCodec.decode(rest, 0, rest.length));
+            } catch (IOException e) {
+                LOG.warnf("[%s] closing: %s", client, e.getMessage());
                 closeNow();
+                return false;
             }
-            return NEED_MORE;
         }
-        int end = nl;
-        if (end > pos && buf[end - 1] == '\r') {
-            end--;
+        return true;
+    }
+
+    /** Runs the current command; returns false when its body has not fully arrived yet. */
+    private boolean execute() {
+        if (line.length() == 4 + MessageId.SIZE && line.startsWithWord("FIN")
+                && client.state != ClientConnection.STATE_INIT) {
+            fin(line.bytes(4, MessageId.SIZE)); // the consumer hot path, without building strings
+            return true;
         }
-        if (end - pos == 4 + MessageId.SIZE && buf[pos] == 'F' && buf[pos + 1] == 'I' && buf[pos + 2] == 'N'
-                && buf[pos + 3] == ' ' && client.state != ClientConnection.STATE_INIT) {
-            // the consumer hot path: FIN <16-byte id>, without building strings
-            fin(buf, pos + 4);
-            return nl + 1 - pos;
+        if (params == null) {
+            params = line.params();
         }
-        String[] params = new String(buf, pos, end - pos, StandardCharsets.UTF_8).split(" ", -1);
-        int lineLen = nl + 1 - pos;
-        int bodyAt = nl + 1;
         try {
             if (!params[0].equals("IDENTIFY")) {
                 enforceTlsPolicy(params[0]);
             }
-            return switch (params[0]) {
-                case "PUB" -> lineLen + pub(params, buf, bodyAt);
-                case "MPUB" -> lineLen + mpub(params, buf, bodyAt);
-                case "DPUB" -> lineLen + dpub(params, buf, bodyAt);
-                case "IDENTIFY" -> lineLen + identify(buf, bodyAt);
-                case "AUTH" -> lineLen + auth(params, buf, bodyAt);
-                default -> {
-                    simple(params);
-                    yield lineLen;
+            switch (params[0]) {
+                case "PUB" -> {
+                    return pub(params);
                 }
-            };
-        } catch (NeedMore e) {
-            return NEED_MORE;
-        } catch (Wait e) {
-            return NEED_MORE; // run again, from its first byte, once the wait is over
+                case "MPUB" -> {
+                    return mpub(params);
+                }
+                case "DPUB" -> {
+                    return dpub(params);
+                }
+                case "IDENTIFY" -> {
+                    return identify();
+                }
+                case "AUTH" -> {
+                    return auth(params);
+                }
+                case "SUB" -> {
+                    return sub(params);
+                }
+                default -> simple(params);
+            }
         } catch (ClientError e) {
             LOG.infof("[%s] %s", client, e.getMessage());
             if (e.fatal) {
@@ -193,11 +190,11 @@ final class ProtocolV2 {
             } else {
                 client.sendError(e.getMessage());
             }
-            return lineLen;
         }
+        return true;
     }
 
-    private void simple(String[] params) throws ClientError, Wait {
+    private void simple(String[] params) throws ClientError {
         switch (params[0]) {
             case "NOP" -> {
             }
@@ -205,7 +202,6 @@ final class ProtocolV2 {
             case "FIN" -> fin(params);
             case "REQ" -> req(params);
             case "TOUCH" -> touch(params);
-            case "SUB" -> sub(params);
             case "CLS" -> cls();
             default -> throw fatalErr("E_INVALID", "invalid command " + params[0]);
         }
@@ -213,18 +209,24 @@ final class ProtocolV2 {
 
     // ---- commands with bodies ----
 
-    private int identify(byte[] buf, int at) throws ClientError, NeedMore {
+    private boolean identify() throws ClientError {
         if (client.state != ClientConnection.STATE_INIT) {
             throw fatalErr("E_INVALID", "cannot IDENTIFY in current state");
         }
-        int len = readLen(buf, at);
+        int len = decoder.bodySize();
+        if (len == CommandDecoder.NEED_MORE) {
+            return false;
+        }
         if (len > opts.maxBodySize) {
             throw fatalErr("E_BAD_BODY", "IDENTIFY body too big " + len + " > " + opts.maxBodySize);
         }
         if (len <= 0) {
             throw fatalErr("E_BAD_BODY", "IDENTIFY invalid body size " + len);
         }
-        byte[] body = body(buf, at + 4, len);
+        byte[] body = decoder.body(len);
+        if (body == null) {
+            return false;
+        }
         IdentifyData id;
         try {
             id = IdentifyData.decode(body);
@@ -234,7 +236,7 @@ final class ProtocolV2 {
         applyIdentify(id);
         if (!id.featureNegotiation) {
             client.sendResponse(Frame.OK);
-            return 4 + len;
+            return true;
         }
         boolean deflate = opts.deflate && id.deflate;
         int deflateLevel = 6;
@@ -264,23 +266,31 @@ final class ProtocolV2 {
         int level = deflateLevel;
         if (!tlsv1) {
             upgradeAfterCommand = compress(snappy, deflate, level);
-            return 4 + len;
+            return true;
         }
         // nsqd's order: the answer in plain text, the TLS handshake, OK over TLS, then compression and its OK
         LOG.infof("[%s] upgrading connection to TLS", client);
-        waitFor(client.upgradeTls(), (v, e) -> {
-            if (e != null) {
-                LOG.warnf("[%s] closing: TLS handshake failed: %s", client, e.getMessage());
+        waiting = true;
+        client.socket().pause();
+        client.upgradeTls().onComplete(done -> {
+            waiting = false;
+            if (closing) {
+                return;
+            }
+            if (done.failed()) {
+                LOG.warnf("[%s] closing: TLS handshake failed: %s", client, done.cause().getMessage());
                 closeNow();
                 return;
             }
             client.sendResponse(Frame.OK);
-            StreamCodec input = compress(snappy, deflate, level);
-            if (input != null) {
-                inboundCodec = input; // the client sends nothing between the handshake and our last OK
+            upgradeAfterCommand = compress(snappy, deflate, level);
+            if (upgradeAfterCommand != null && !switchInputCompression()) {
+                return;
             }
+            client.socket().resume();
+            readCommands();
         });
-        return 4 + len;
+        return true;
     }
 
     /** Switches our output to the negotiated compression and says OK in it; returns the codec for input, or null. */
@@ -300,26 +310,6 @@ final class ProtocolV2 {
         client.sendResponse(Frame.OK);
         // one object compresses both directions' streams independently: use a second for input
         return snappy ? new SnappyFramedCodec() : new DeflateCodec(deflateLevel);
-    }
-
-    /**
-     * Reads nothing more from this client until {@code done} completes, then runs {@code then} on the event loop and
-     * goes on with what arrived meanwhile (a command that started the wait runs again from its first byte).
-     */
-    private <T> void waitFor(Future<T> done, BiConsumer<T, Throwable> then) {
-        waiting = true;
-        client.socket().pause();
-        done.onComplete(ar -> {
-            waiting = false;
-            if (closing) {
-                return;
-            }
-            then.accept(ar.result(), ar.cause());
-            if (!closing) {
-                client.socket().resume();
-                process(new byte[0]);
-            }
-        });
     }
 
     private void applyIdentify(IdentifyData id) throws ClientError {
@@ -366,76 +356,96 @@ final class ProtocolV2 {
         client.startHeartbeat();
     }
 
-    private int auth(String[] params, byte[] buf, int at) throws ClientError, NeedMore, Wait {
+    private boolean auth(String[] params) throws ClientError {
         if (client.state != ClientConnection.STATE_INIT) {
             throw fatalErr("E_INVALID", "cannot AUTH in current state");
         }
         if (params.length != 1) {
             throw fatalErr("E_INVALID", "AUTH invalid number of parameters");
         }
-        int len = readLen(buf, at);
+        int len = decoder.bodySize();
+        if (len == CommandDecoder.NEED_MORE) {
+            return false;
+        }
         if (len > opts.maxBodySize) {
             throw fatalErr("E_BAD_BODY", "AUTH body too big " + len + " > " + opts.maxBodySize);
         }
         if (len <= 0) {
             throw fatalErr("E_BAD_BODY", "AUTH invalid body size " + len);
         }
-        byte[] secret = body(buf, at + 4, len);
-        if (authAnswer == null && client.authState != null && client.authState.hasAuthorizations()) {
+        byte[] secret = decoder.body(len);
+        if (secret == null) {
+            return false;
+        }
+        if (client.authState != null && client.authState.hasAuthorizations()) {
             throw fatalErr("E_INVALID", "AUTH already set");
         }
         if (!authServers.enabled()) {
             throw fatalErr("E_AUTH_DISABLED", "AUTH disabled");
         }
         client.authSecret = new String(secret, StandardCharsets.UTF_8);
-        AuthState state = askAuthServers();
-        client.authState = state;
-        if (!state.hasAuthorizations()) {
-            throw fatalErr("E_UNAUTHORIZED", "AUTH no authorizations found");
-        }
-        ObjectNode answer = JSON.createObjectNode().put("identity", state.identity())
-                .put("identity_url", state.identityUrl()).put("permission_count", state.permissionCount());
-        client.sendResponse(answer.toString().getBytes(StandardCharsets.UTF_8));
-        return 4 + len;
+        askAuthServers(state -> {
+            client.authState = state;
+            if (!state.hasAuthorizations()) {
+                fatal("E_UNAUTHORIZED AUTH no authorizations found");
+                return;
+            }
+            ObjectNode answer = JSON.createObjectNode().put("identity", state.identity())
+                    .put("identity_url", state.identityUrl()).put("permission_count", state.permissionCount());
+            client.sendResponse(answer.toString().getBytes(StandardCharsets.UTF_8));
+        });
+        return true;
     }
 
     /**
-     * The auth servers' answer for the client's secret. The first call starts the query and waits ({@link Wait});
-     * the command runs again when the answer is in and gets it here. A failure is nsqd's {@code E_AUTH_FAILED}, its
-     * cause logged but never told to the client.
+     * Asks the auth servers about the client's secret, off the event loop; reads nothing more from the client until
+     * the answer is in, then gives it to {@code then} on the event loop. A failure is nsqd's {@code E_AUTH_FAILED},
+     * its cause logged but never told to the client.
      */
-    private AuthState askAuthServers() throws ClientError, Wait {
-        if (authAnswer == null) {
-            CompletableFuture<AuthState> asked = authServers.query(remoteIp(), client.tls, client.tlsCommonName(),
-                    client.authSecret);
-            authAnswer = asked;
-            Promise<Void> answered = Promise.promise();
-            asked.whenComplete((s, e) -> client.context().runOnContext(v -> answered.complete()));
-            waitFor(answered.future(), (v, e) -> { });
-            throw Wait.INSTANCE;
-        }
-        CompletableFuture<AuthState> answer = authAnswer;
-        authAnswer = null;
-        try {
-            return answer.join();
-        } catch (CompletionException e) {
-            LOG.warnf("[%s] AUTH failed %s", client, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
-            throw fatalErr("E_AUTH_FAILED", "AUTH failed");
-        }
+    private void askAuthServers(Consumer<AuthState> then) {
+        waiting = true;
+        client.socket().pause();
+        String remoteIp = client.socket().remoteAddress() == null ? "" : client.socket().remoteAddress().hostAddress();
+        authServers.query(remoteIp, client.tls, client.tlsCommonName(), client.authSecret)
+                .whenComplete((state, e) -> context.runOnContext(v -> {
+                    waiting = false;
+                    if (closing) {
+                        return;
+                    }
+                    if (e != null) {
+                        LOG.warnf("[%s] AUTH failed %s", client, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                        fatal("E_AUTH_FAILED AUTH failed");
+                        return;
+                    }
+                    then.accept(state);
+                    if (!closing) {
+                        client.socket().resume();
+                        readCommands();
+                    }
+                }));
     }
 
-    /** nsqd's CheckAuth: with auth servers, a command on a topic/channel needs a grant for it (re-asked when expired). */
-    private void checkAuth(String command, String topic, String channel) throws ClientError, Wait {
+    /**
+     * Whether the client's grant can be checked now. When it has expired it is asked for again (the command runs
+     * again once the answer is in) and this is false; nsqd re-queries in the same place.
+     */
+    private boolean authFresh() {
+        AuthState state = client.authState;
+        if (!authServers.enabled() || state == null || !state.hasAuthorizations() || !state.isExpired(System.nanoTime())) {
+            return true;
+        }
+        askAuthServers(fresh -> client.authState = fresh);
+        return false;
+    }
+
+    /** nsqd's CheckAuth: with auth servers, a command on a topic/channel needs a grant for it. */
+    private void checkAuth(String command, String topic, String channel) throws ClientError {
         if (!authServers.enabled()) {
             return;
         }
         AuthState state = client.authState;
         if (state == null || !state.hasAuthorizations()) {
             throw fatalErr("E_AUTH_FIRST", "AUTH required before " + command);
-        }
-        if (state.isExpired(System.nanoTime()) || authAnswer != null) {
-            state = askAuthServers();
-            client.authState = state;
         }
         if (!state.isAllowed(topic, channel)) {
             throw fatalErr("E_UNAUTHORIZED", "AUTH failed for " + command + " on " + quote(topic) + " " + quote(channel));
@@ -449,30 +459,7 @@ final class ProtocolV2 {
         }
     }
 
-    private String remoteIp() {
-        return client.socket().remoteAddress() == null ? "" : client.socket().remoteAddress().hostAddress();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        if (a.length == 0) {
-            return b;
-        }
-        byte[] c = new byte[a.length + b.length];
-        System.arraycopy(a, 0, c, 0, a.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
-    }
-
-    /** The command waits for something (a TLS handshake, an auth server) and runs again after. */
-    private static final class Wait extends Exception {
-        static final Wait INSTANCE = new Wait();
-
-        private Wait() {
-            super(null, null, false, false);
-        }
-    }
-
-    private int pub(String[] params, byte[] buf, int at) throws ClientError, NeedMore, Wait {
+    private boolean pub(String[] params) throws ClientError {
         if (params.length < 2) {
             throw fatalErr("E_INVALID", "PUB insufficient number of parameters");
         }
@@ -480,15 +467,19 @@ final class ProtocolV2 {
         if (!Names.isValidTopicName(topicName)) {
             throw fatalErr("E_BAD_TOPIC", "PUB topic name " + quote(topicName) + " is not valid");
         }
-        int len = readLen(buf, at);
-        checkMessageSize("PUB", len);
-        byte[] body = body(buf, at + 4, len);
+        if (!authFresh()) {
+            return false;
+        }
+        byte[] body = messageBody("PUB");
+        if (body == null) {
+            return false;
+        }
         checkAuth("PUB", topicName, "");
         publish(topicName, List.of(nsqd.newMessage(body)), "E_PUB_FAILED", "PUB failed ");
-        return 4 + len;
+        return true;
     }
 
-    private int dpub(String[] params, byte[] buf, int at) throws ClientError, NeedMore, Wait {
+    private boolean dpub(String[] params) throws ClientError {
         if (params.length < 3) {
             throw fatalErr("E_INVALID", "DPUB insufficient number of parameters");
         }
@@ -501,19 +492,23 @@ final class ProtocolV2 {
         if (timeoutMs < 0 || timeoutMs > maxMs) {
             throw fatalErr("E_INVALID", "DPUB timeout " + timeoutMs + " out of range 0-" + maxMs);
         }
-        int len = readLen(buf, at);
-        checkMessageSize("DPUB", len);
-        byte[] body = body(buf, at + 4, len);
+        if (!authFresh()) {
+            return false;
+        }
+        byte[] body = messageBody("DPUB");
+        if (body == null) {
+            return false;
+        }
         checkAuth("DPUB", topicName, "");
         Message m = nsqd.newMessage(body);
         if (timeoutMs > 0) {
             m.deferredUntil = System.nanoTime() + timeoutMs * 1_000_000L;
         }
         publish(topicName, List.of(m), "E_DPUB_FAILED", "DPUB failed ");
-        return 4 + len;
+        return true;
     }
 
-    private int mpub(String[] params, byte[] buf, int at) throws ClientError, NeedMore, Wait {
+    private boolean mpub(String[] params) throws ClientError {
         if (params.length < 2) {
             throw fatalErr("E_INVALID", "MPUB insufficient number of parameters");
         }
@@ -521,18 +516,25 @@ final class ProtocolV2 {
         if (!Names.isValidTopicName(topicName)) {
             throw fatalErr("E_BAD_TOPIC", "E_BAD_TOPIC MPUB topic name " + quote(topicName) + " is not valid");
         }
+        if (!authFresh()) {
+            return false;
+        }
         checkAuth("MPUB", topicName, "");
-        int len = readLen(buf, at);
+        int len = decoder.bodySize();
+        if (len == CommandDecoder.NEED_MORE) {
+            return false;
+        }
         if (len <= 0) {
             throw fatalErr("E_BAD_BODY", "MPUB invalid body size " + len);
         }
         if (len > opts.maxBodySize) {
             throw fatalErr("E_BAD_BODY", "MPUB body too big " + len + " > " + opts.maxBodySize);
         }
-        if (buf.length - (at + 4) < len) {
-            throw NeedMore.INSTANCE;
+        int p = decoder.bodyAt(len); // read in place: each message body is copied once, out of the socket buffer
+        if (p < 0) {
+            return false;
         }
-        int p = at + 4;
+        byte[] buf = decoder.buffer();
         int end = p + len;
         if (end - p < 4) {
             throw fatalErr("E_BAD_BODY", "MPUB failed to read message count");
@@ -565,27 +567,49 @@ final class ProtocolV2 {
             messages.add(nsqd.newMessage(body));
         }
         publish(topicName, messages, "E_MPUB_FAILED", "MPUB failed ");
-        return 4 + len;
+        return true;
     }
 
-    private void publish(String topicName, List<Message> messages, String code, String prefix) throws ClientError {
-        try {
-            nsqd.getTopic(topicName).putAll(messages);
-        } catch (PublishRefusedException e) {
-            throw fatalErr(code, prefix + e.getMessage());
+    private void publish(String topicName, List<Message> messages, String code, String prefix) {
+        CompletableFuture<Void> stored = nsqd.getTopic(topicName).publish(messages);
+        if (stored.isDone()) {
+            answerPublish(stored, topicName, messages.size(), code, prefix);
+            return;
         }
-        client.published(topicName, messages.size());
+        // on disk soon: read nothing more from this client until it is answered (back-pressure, answers in order)
+        publishing = true;
+        client.socket().pause();
+        stored.whenComplete((v, e) -> context.runOnContext(x -> {
+            publishing = false;
+            answerPublish(stored, topicName, messages.size(), code, prefix);
+            if (!closing) {
+                client.socket().resume();
+                readCommands();
+            }
+        }));
+    }
+
+    private void answerPublish(CompletableFuture<Void> stored, String topicName, int count, String code,
+            String prefix) {
+        try {
+            stored.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            String text = code + " " + prefix + cause.getMessage();
+            LOG.infof("[%s] %s", client, text);
+            fatal(text);
+            return;
+        }
+        client.published(topicName, count);
         client.sendResponse(Frame.OK);
-        if (client.writeQueueFull()) {
-            // a publisher that doesn't read its OKs is slowed down, not buffered without bound
-            client.socket().pause();
-            client.socket().drainHandler(v -> client.socket().resume());
+        if (client.socket().writeQueueFull()) {
+            client.awaitDrain(true); // a publisher that doesn't read its OKs is slowed down, not buffered
         }
     }
 
     // ---- commands without bodies ----
 
-    private void sub(String[] params) throws ClientError, Wait {
+    private boolean sub(String[] params) throws ClientError {
         if (client.state != ClientConnection.STATE_INIT) {
             throw fatalErr("E_INVALID", "cannot SUB in current state");
         }
@@ -603,11 +627,14 @@ final class ProtocolV2 {
         if (!Names.isValidChannelName(channelName)) {
             throw fatalErr("E_BAD_CHANNEL", "SUB channel name " + quote(channelName) + " is not valid");
         }
+        if (!authFresh()) {
+            return false;
+        }
         checkAuth("SUB", topicName, channelName);
         if (opts.maxChannelConsumers > 0) {
             Topic t = nsqd.existingTopic(topicName);
             Channel c = t == null ? null : t.existingChannel(channelName);
-            if (c != null && c.clients().size() >= opts.maxChannelConsumers) {
+            if (c != null && c.consumerCount() >= opts.maxChannelConsumers) {
                 throw fatalErr("E_SUB_FAILED", "SUB failed consumers for " + topicName + ":" + channelName
                         + " exceeds limit of " + opts.maxChannelConsumers);
             }
@@ -615,18 +642,20 @@ final class ProtocolV2 {
         // an ephemeral channel may be going away just as we join it: try once more with a fresh one
         for (int attempt = 0; ; attempt++) {
             Channel channel = nsqd.getTopic(topicName).getChannel(channelName);
-            channel.addClient(client);
+            channel.addConsumer(client);
             if (!channel.isDeleted()) {
                 client.channel = channel;
                 break;
             }
-            channel.removeClient(client);
+            channel.removeConsumer(client);
             if (attempt >= 1) {
                 throw fatalErr("E_SUB_FAILED", "SUB failed to deleted topic/channel");
             }
         }
         client.state = ClientConnection.STATE_SUBSCRIBED;
         client.sendResponse(Frame.OK);
+        pullAfter = true;
+        return true;
     }
 
     private void rdy(String[] params) throws ClientError {
@@ -643,8 +672,9 @@ final class ProtocolV2 {
         if (count < 0 || count > opts.maxRdyCount) {
             throw fatalErr("E_INVALID", "RDY count " + count + " out of range 0-" + opts.maxRdyCount);
         }
-        client.channel.setReady(client, count);
+        client.readyCount = count;
         client.readyChanged();
+        pullAfter = true;
     }
 
     private void fin(String[] params) throws ClientError {
@@ -657,17 +687,20 @@ final class ProtocolV2 {
         if (failure != null) {
             throw err("E_FIN_FAILED", "FIN " + params[1] + " failed " + failure);
         }
+        client.finished();
+        pullAfter = true;
     }
 
-    private void fin(byte[] buf, int idAt) {
-        long id = Message.parseId(java.util.Arrays.copyOfRange(buf, idAt, idAt + MessageId.SIZE));
-        String failure = client.channel.finish(client, id);
+    private void fin(byte[] rawId) {
+        String failure = client.channel.finish(client, Message.parseId(rawId));
         if (failure != null) {
-            String text = "E_FIN_FAILED FIN " + new String(buf, idAt, MessageId.SIZE, StandardCharsets.ISO_8859_1)
-                    + " failed " + failure;
+            String text = "E_FIN_FAILED FIN " + new String(rawId, StandardCharsets.ISO_8859_1) + " failed " + failure;
             LOG.infof("[%s] %s", client, text);
             client.sendError(text);
+            return;
         }
+        client.finished();
+        pullAfter = true;
     }
 
     private void req(String[] params) throws ClientError {
@@ -679,15 +712,12 @@ final class ProtocolV2 {
         long timeoutMs = base10(params[2], "REQ could not parse timeout " + params[2]);
         long maxMs = opts.maxReqTimeout.toMillis();
         long clamped = Math.max(0, Math.min(timeoutMs, maxMs));
-        String failure;
-        try {
-            failure = client.channel.requeue(client, id, clamped * 1_000_000L);
-        } catch (IOException e) {
-            failure = e.getMessage();
-        }
+        String failure = client.channel.requeue(client, id, clamped * 1_000_000L);
         if (failure != null) {
             throw err("E_REQ_FAILED", "REQ " + params[1] + " failed " + failure);
         }
+        client.requeued();
+        pullAfter = true;
     }
 
     private void touch(String[] params) throws ClientError {
@@ -706,7 +736,8 @@ final class ProtocolV2 {
         if (client.state != ClientConnection.STATE_SUBSCRIBED) {
             throw fatalErr("E_INVALID", "cannot CLS in current state");
         }
-        client.channel.setReady(client, 0);
+        client.readyCount = 0;
+        client.readyChanged();
         client.state = ClientConnection.STATE_CLOSING;
         client.sendResponse(Frame.CLOSE_WAIT);
     }
@@ -727,29 +758,19 @@ final class ProtocolV2 {
         return Message.parseId(raw);
     }
 
-    private void checkMessageSize(String command, int len) throws ClientError {
+    /** The size-checked body of a PUB or DPUB, or null until it has arrived. */
+    private byte[] messageBody(String command) throws ClientError {
+        int len = decoder.bodySize();
+        if (len == CommandDecoder.NEED_MORE) {
+            return null;
+        }
         if (len <= 0) {
             throw fatalErr("E_BAD_MESSAGE", command + " invalid message body size " + len);
         }
         if (len > opts.maxMsgSize) {
             throw fatalErr("E_BAD_MESSAGE", command + " message too big " + len + " > " + opts.maxMsgSize);
         }
-    }
-
-    private static int readLen(byte[] buf, int at) throws NeedMore {
-        if (buf.length - at < 4) {
-            throw NeedMore.INSTANCE;
-        }
-        return int32(buf, at);
-    }
-
-    private static byte[] body(byte[] buf, int at, int len) throws NeedMore {
-        if (buf.length - at < len) {
-            throw NeedMore.INSTANCE;
-        }
-        byte[] body = new byte[len];
-        System.arraycopy(buf, at, body, 0, len);
-        return body;
+        return decoder.body(len);
     }
 
     private static int int32(byte[] b, int at) {
@@ -816,15 +837,6 @@ final class ProtocolV2 {
         ClientError(String message, boolean fatal) {
             super(message, null, false, false);
             this.fatal = fatal;
-        }
-    }
-
-    /** The command's body has not fully arrived yet. */
-    private static final class NeedMore extends Exception {
-        static final NeedMore INSTANCE = new NeedMore();
-
-        private NeedMore() {
-            super(null, null, false, false);
         }
     }
 }
