@@ -162,8 +162,9 @@ class SecuredNsqdIT {
         stranger.tlsCert = certs.strangerCert.toString();
         stranger.tlsKey = certs.strangerKey.toString();
         try (Producer p = new Producer(nsqd.tcpAddress(), stranger)) {
+            // the JDK offers no certificate the server's CAs did not issue, so the alert says that, or "bad"
             assertThatThrownBy(() -> p.publish("orders", utf8("x"))).isInstanceOf(NsqException.class)
-                    .hasMessageContaining("bad_certificate");
+                    .hasMessageMatching(".*(bad_certificate|certificate_required).*");
         }
         Config anonymous = client("orders-secret");
         anonymous.tlsCert = "";
