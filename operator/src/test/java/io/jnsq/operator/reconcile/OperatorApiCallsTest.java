@@ -79,7 +79,8 @@ class OperatorApiCallsTest {
     @Order(2)
     void healthMetricsAndTheLeaderLease() {
         given().get("/q/health/ready").then().statusCode(200).body(containsString("nsqcluster-controller"));
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"))
+                .body(containsString("operator_sdk_reconciliations_success_total"));
         var lease = admin.leases().inNamespace(KubeApiServer.OPERATOR_NAMESPACE).withName(OperatorLifecycle.LEASE).get();
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("operator-under-test");
     }
