@@ -127,7 +127,7 @@ class NsqClusterModelTest {
         assertThat(FlagsConfigMap.of(c).getData().get(FlagsConfigMap.key("nsqadmin")))
                 .contains("--http-client-tls-root-ca-file=/etc/jnsq-tls/ca.crt\n");
         assertThat(FlagsConfigMap.of(c).getData().get(FlagsConfigMap.key("nsqlookupd"))).doesNotContain("tls");
-        StatefulSet nsqd = NsqdStatefulSet.of(c, 3, NsqdClaim.of(spec));
+        StatefulSet nsqd = NsqdStatefulSet.of(c, 3, NsqdClaim.of(spec), 0);
         assertThat(nsqd.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
             assertThat(v.getName()).isEqualTo("tls");
             assertThat(v.getSecret().getSecretName()).isEqualTo("nsq-tls");
