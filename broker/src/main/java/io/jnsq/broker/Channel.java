@@ -5,19 +5,26 @@ import io.jnsq.protocol.Names;
 import io.jnsq.protocol.stats.ChannelStats;
 import io.jnsq.protocol.stats.ClientStats;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
- * A channel: one copy of a topic's stream, load-balanced across its consumers by their RDY counts. Holds the ready
- * queue (memory, then the backend), the in-flight messages with their timeouts, and the deferred ones. One lock (the
- * channel itself) guards all of it and the per-client counts that decide who gets the next message.
+ * A channel: one copy of a topic's stream, shared by its consumers. Holds the ready queue (memory, then its
+ * {@link Backlog} on disk), the in-flight messages with their timeouts, and the deferred ones.
+ *
+ * <p>Delivery is pulled, as in nsqd where each client's message pump reads the channel: a consumer with RDY to
+ * spare calls {@link #take} from its own thread; when there is nothing to take it is remembered as waiting, and
+ * the next message that becomes ready {@link Consumer#wake wakes} one waiting consumer. Nothing here writes to a
+ * socket or waits for the disk. One lock (the channel itself) guards the queues and the waiting list.
  */
 final class Channel {
 
@@ -29,16 +36,17 @@ final class Channel {
 
     private final Nsqd nsqd;
     private final long memQueueSize;
+    private final boolean durable;
     private final ArrayDeque<Message> memory = new ArrayDeque<>();
-    private final BackendQueue backend;
+    private final Backlog backlog;
     /** Durable mode: DPUBs with their due time, fsynced before OK, replayed on start (null otherwise). */
     private final BackendQueue deferredJournal;
     private final HashMap<Long, Message> inFlight = new HashMap<>();
     private final InFlightQueue inFlightQueue = new InFlightQueue();
     private final PriorityQueue<Message> deferred = new PriorityQueue<>(Comparator.comparingLong(m -> m.deferredUntil));
-    private final List<ClientConnection> clients = new ArrayList<>();
+    private final List<Consumer> consumers = new ArrayList<>();
+    private final ArrayDeque<Consumer> waiting = new ArrayDeque<>();
     private final LatencyWindow e2e;
-    private int nextClient;
     private boolean paused;
     private boolean deleted;
 
@@ -52,137 +60,155 @@ final class Channel {
         this.ephemeral = Names.isEphemeral(name);
         this.nsqd = nsqd;
         this.memQueueSize = nsqd.memQueueSize();
-        this.backend = nsqd.backends().open(topic.name + ":" + name, ephemeral);
+        this.durable = nsqd.durable();
         this.e2e = nsqd.newLatencyWindow();
-        this.deferredJournal = nsqd.durable() && !ephemeral
+        this.backlog = new Backlog(nsqd.backends().open(topic.name + ":" + name, ephemeral), nsqd.storage().newLane(),
+                durable, this::backlogArrived, nsqd::reportHealth);
+        this.deferredJournal = durable && !ephemeral
                 ? nsqd.backends().open(topic.name + ":" + name + ".deferred", false) : null;
         replayDeferredJournal();
     }
 
-    /** Restores journaled DPUBs with their remaining delay; the journal's reads stay uncommitted while they wait. */
-    private void replayDeferredJournal() {
-        if (deferredJournal == null || deferredJournal.depth() == 0) {
-            return;
-        }
-        deferredJournal.holdReads(true);
-        try {
-            byte[] record;
-            while ((record = deferredJournal.poll()) != null) {
-                long dueWallMillis = java.nio.ByteBuffer.wrap(record, 0, 8).getLong();
-                Message m = Message.decode(java.util.Arrays.copyOfRange(record, 8, record.length));
-                long remaining = Math.max(0, dueWallMillis - System.currentTimeMillis());
-                m.deferredUntil = System.nanoTime() + remaining * 1_000_000L;
-                deferred.add(m);
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.errorf("channel %s:%s: cannot replay deferred messages: %s", topic.name, name, e.getMessage());
-        }
-        LOG.infof("channel %s:%s: %d deferred message(s) restored", topic.name, name, deferred.size());
-    }
+    // ---- from the topic ----
 
-    private void journalDeferred(Message m) throws IOException {
-        if (deferredJournal == null) {
-            return;
-        }
-        long dueWall = System.currentTimeMillis() + Math.max(0, m.deferredUntil - System.nanoTime()) / 1_000_000L;
-        byte[] encoded = m.encode();
-        deferredJournal.holdReads(true);
-        deferredJournal.put(java.nio.ByteBuffer.allocate(8 + encoded.length).putLong(dueWall).put(encoded).array());
-        // consume it at once: the held read position still covers it until nothing is deferred
-        deferredJournal.poll();
-    }
-
-    /** Whether {@code n} more messages fit without refusing (memory room, or a backend that stores). */
+    /** Whether {@code n} more messages fit without refusing (memory room, or a backlog that stores). */
     synchronized boolean canAccept(int n) {
-        return !deleted && (memory.size() + n <= memQueueSize && backend.depth() == 0 || backend.acceptsWrites());
+        return !deleted && (memory.size() + n <= memQueueSize && backlog.isEmpty() || backlog.acceptsWrites());
     }
 
-    /** Takes a message from the topic: deferred, or ready for delivery. */
-    synchronized void put(Message m) throws IOException {
-        if (deleted) {
-            return;
-        }
-        messageCount++;
-        if (m.deferredUntil > 0) {
-            journalDeferred(m);
-            if (deferredJournal != null) {
-                deferredJournal.sync();
+    /**
+     * Takes published messages (copies when the topic has other channels too: delivery state is per channel). The
+     * future completes once what had to go to disk is there; memory-only batches complete at once.
+     */
+    CompletableFuture<Void> put(List<Message> batch, boolean copy) {
+        List<Message> deferredNow = null;
+        CompletableFuture<Void> written;
+        int ready = 0;
+        synchronized (this) {
+            if (deleted) {
+                return Backlog.DONE;
             }
-            deferred.add(m);
-            return;
+            List<Message> toDisk = null;
+            for (Message original : batch) {
+                Message m = copy ? original.copy() : original;
+                messageCount++;
+                if (m.deferredUntil > 0) {
+                    deferred.add(m);
+                    if (deferredJournal != null) {
+                        if (deferredNow == null) {
+                            deferredNow = new ArrayList<>();
+                        }
+                        deferredNow.add(m);
+                    }
+                } else if (toDisk == null && memory.size() < memQueueSize && backlog.isEmpty()) {
+                    memory.add(m);
+                    ready++;
+                } else {
+                    if (toDisk == null) {
+                        toDisk = new ArrayList<>();
+                    }
+                    toDisk.add(m);
+                }
+            }
+            written = toDisk == null ? Backlog.DONE : backlog.write(toDisk);
+            wakeWaiting(ready);
         }
-        enqueue(m);
-        backend.flush();
-        dispatch();
+        if (deferredNow != null) {
+            List<Message> journal = deferredNow;
+            CompletableFuture<Void> journaled = backlog.run(() -> journalDeferred(journal));
+            written = written == Backlog.DONE ? journaled : CompletableFuture.allOf(written, journaled);
+        }
+        return written;
     }
 
-    synchronized void putAll(List<Message> batch, boolean copy) throws IOException {
-        if (deleted) {
-            return;
-        }
-        for (Message original : batch) {
-            Message m = copy ? original.copy() : original;
-            messageCount++;
-            if (m.deferredUntil > 0) {
-                journalDeferred(m);
-                deferred.add(m);
-            } else {
-                enqueue(m);
-            }
-        }
-        if (nsqd.durable()) {
-            if (deferredJournal != null) {
-                deferredJournal.sync();
-            }
-            backend.sync(); // one fsync for the whole batch, before the publisher hears OK
-        } else {
-            backend.flush(); // a full disk is known before the publisher hears OK
-        }
-        dispatch();
-    }
+    // ---- from consumers ----
 
-    synchronized void addClient(ClientConnection client) {
-        clients.add(client);
+    synchronized void addConsumer(Consumer c) {
+        consumers.add(c);
     }
 
     /** A consumer left. Its in-flight messages time out and are redelivered, as in nsqd. */
-    void removeClient(ClientConnection client) {
+    void removeConsumer(Consumer c) {
         boolean nowEmpty;
         synchronized (this) {
-            clients.remove(client);
-            nowEmpty = clients.isEmpty();
+            consumers.remove(c);
+            waiting.remove(c);
+            nowEmpty = consumers.isEmpty();
         }
         if (nowEmpty && ephemeral) {
             topic.deleteChannel(name);
         }
     }
 
-    synchronized void setReady(ClientConnection client, long count) {
-        client.readyCount = count;
-        dispatch();
+    synchronized int consumerCount() {
+        return consumers.size();
+    }
+
+    /**
+     * Moves up to {@code max} ready messages into flight for {@code c} and adds them to {@code out}. When none is
+     * ready, {@code c} is woken when one is.
+     */
+    synchronized int take(Consumer c, int max, List<Message> out) {
+        if (deleted) {
+            return 0;
+        }
+        if (paused) {
+            rememberWaiting(c); // unpause wakes it
+            return 0;
+        }
+        int taken = 0;
+        long now = System.nanoTime();
+        int sampleRate = c.sampleRate();
+        while (taken < max) {
+            Message m = memory.poll();
+            if (m == null && (m = backlog.poll()) == null) {
+                break;
+            }
+            if (sampleRate > 0 && ThreadLocalRandom.current().nextInt(100) > sampleRate) {
+                continue; // sampled out: this consumer doesn't see the message, as in nsqd
+            }
+            m.attempts++;
+            m.owner = c;
+            m.deliveredAt = now;
+            m.deadline = now + c.msgTimeoutNanos();
+            inFlight.put(m.id, m);
+            inFlightQueue.add(m);
+            out.add(m);
+            taken++;
+        }
+        if (taken == 0) {
+            rememberWaiting(c);
+        }
+        return taken;
+    }
+
+    private void rememberWaiting(Consumer c) {
+        if (!waiting.contains(c)) {
+            waiting.add(c);
+        }
     }
 
     /** FIN: returns null on success, nsqd's reason otherwise. */
-    synchronized String finish(ClientConnection client, long id) {
-        Message m = takeInFlight(client, id);
+    synchronized String finish(Consumer c, long id) {
+        Message m = takeInFlight(c, id);
         if (m == null) {
             return failure(id);
         }
-        client.finishCount++;
-        long latency = System.currentTimeMillis() * 1_000_000L - m.timestamp;
-        e2e.record(latency);
-        topic.recordLatency(latency);
-        dispatch();
+        if (e2e.enabled()) {
+            long latency = System.currentTimeMillis() * 1_000_000L - m.timestamp;
+            e2e.record(latency);
+            topic.recordLatency(latency);
+        }
+        releaseReadsIfIdle();
         return null;
     }
 
     /** REQ: back to the queue now, or deferred for {@code delayNanos}. */
-    synchronized String requeue(ClientConnection client, long id, long delayNanos) throws IOException {
-        Message m = takeInFlight(client, id);
+    synchronized String requeue(Consumer c, long id, long delayNanos) {
+        Message m = takeInFlight(c, id);
         if (m == null) {
             return failure(id);
         }
-        client.requeueCount++;
         requeueCount++;
         if (delayNanos > 0) {
             m.deferredUntil = System.nanoTime() + delayNanos;
@@ -190,55 +216,54 @@ final class Channel {
         } else {
             enqueue(m);
         }
-        dispatch();
         return null;
     }
 
     /** TOUCH: restart the message's timeout, but never past --max-msg-timeout since delivery. */
-    synchronized String touch(ClientConnection client, long id) {
+    synchronized String touch(Consumer c, long id) {
         Message m = inFlight.get(id);
-        if (m == null || m.owner != client) {
+        if (m == null || m.owner != c) {
             return failure(id);
         }
-        long deadline = System.nanoTime() + client.msgTimeoutNanos;
+        long deadline = System.nanoTime() + c.msgTimeoutNanos();
         long cap = m.deliveredAt + nsqd.options().maxMsgTimeout.toNanos();
         m.deadline = Math.min(deadline, cap);
         inFlightQueue.update(m);
         return null;
     }
 
-    /** Requeues timed-out in-flight messages and releases due deferred ones. Called by the queue scanner. */
-    synchronized void scan(long now) throws IOException {
-        boolean changed = false;
-        Message m;
-        while ((m = inFlightQueue.pollExpired(now)) != null) {
-            inFlight.remove(m.id);
-            ClientConnection owner = m.owner;
-            m.owner = null;
-            if (owner != null) {
-                owner.inFlightCount--;
+    // ---- from the queue scanner ----
+
+    /** Requeues timed-out in-flight messages and releases due deferred ones. */
+    void scan(long now) {
+        List<Consumer> timedOut = new ArrayList<>();
+        boolean released = false;
+        synchronized (this) {
+            Message m;
+            while ((m = inFlightQueue.pollExpired(now)) != null) {
+                inFlight.remove(m.id);
+                if (m.owner != null) {
+                    timedOut.add(m.owner);
+                }
+                m.owner = null;
+                timeoutCount++;
+                enqueue(m);
             }
-            timeoutCount++;
-            enqueue(m);
-            changed = true;
+            while (!deferred.isEmpty() && deferred.peek().deferredUntil <= now) {
+                Message d = deferred.poll();
+                d.deferredUntil = 0;
+                enqueue(d);
+                released = true;
+            }
         }
-        while (!deferred.isEmpty() && deferred.peek().deferredUntil <= now) {
-            Message d = deferred.poll();
-            d.deferredUntil = 0;
-            enqueue(d);
-            changed = true;
+        if (released && deferredJournal != null) {
+            // after the released messages' own writes (same lane): only then may their journal entries go
+            backlog.run(this::trimDeferredJournal);
         }
-        if (changed && nsqd.durable()) {
-            backend.sync(); // released messages are on disk before their journal entries may go
-        }
-        if (deferredJournal != null && deferred.isEmpty() && deferredJournal.depth() == 0) {
-            deferredJournal.holdReads(false);
-            deferredJournal.sync();
-        }
-        if (changed) {
-            dispatch();
-        }
+        timedOut.forEach(Consumer::timedOut);
     }
+
+    // ---- admin ----
 
     void pause() {
         synchronized (this) {
@@ -250,7 +275,7 @@ final class Channel {
     void unpause() {
         synchronized (this) {
             paused = false;
-            dispatch();
+            wakeWaiting(Integer.MAX_VALUE);
         }
         nsqd.persistMetadataSoon();
     }
@@ -260,69 +285,68 @@ final class Channel {
     }
 
     /** Drops every message: queued, on disk, in flight and deferred. Consumers keep their connections. */
-    synchronized void empty() throws IOException {
-        memory.clear();
-        backend.empty();
+    void empty() throws IOException {
+        List<Consumer> toReset;
+        synchronized (this) {
+            memory.clear();
+            inFlight.clear();
+            inFlightQueue.clear();
+            deferred.clear();
+            toReset = new ArrayList<>(consumers);
+        }
+        backlog.empty(); // outside the lock: the storage thread may need it to finish what it is doing
         if (deferredJournal != null) {
-            deferredJournal.empty();
+            backlog.run(deferredJournal::empty);
         }
-        inFlight.clear();
-        inFlightQueue.clear();
-        deferred.clear();
-        for (ClientConnection c : clients) {
-            c.inFlightCount = 0;
-        }
+        toReset.forEach(Consumer::emptied);
     }
 
     /** Marks the channel gone, closes its consumers and removes its storage. */
     void delete() {
-        List<ClientConnection> toClose;
+        List<Consumer> toClose;
         synchronized (this) {
             if (deleted) {
                 return;
             }
             deleted = true;
-            toClose = new ArrayList<>(clients);
-            clients.clear();
+            toClose = new ArrayList<>(consumers);
+            consumers.clear();
+            waiting.clear();
             memory.clear();
             inFlight.clear();
             inFlightQueue.clear();
             deferred.clear();
-            try {
-                backend.delete();
-                if (deferredJournal != null) {
-                    deferredJournal.delete();
-                }
-            } catch (IOException e) {
-                LOG.warnf("channel %s:%s: could not remove its queue files: %s", topic.name, name, e.getMessage());
-            }
         }
-        toClose.forEach(ClientConnection::close);
+        try {
+            backlog.delete();
+            if (deferredJournal != null) {
+                deferredJournal.delete();
+            }
+        } catch (IOException e) {
+            LOG.warnf("channel %s:%s: could not remove its queue files: %s", topic.name, name, e.getMessage());
+        }
+        toClose.forEach(Consumer::close);
     }
 
     /**
      * Clean shutdown: everything not yet finished (ready, in flight, deferred) goes to the backend so a restart
      * delivers it; in-flight and deferred messages are counted as new deliveries, as nsqd does.
      */
-    synchronized void flush() throws IOException {
-        List<Message> rest = new ArrayList<>(inFlight.values());
-        rest.addAll(deferred);
-        inFlight.clear();
-        inFlightQueue.clear();
-        deferred.clear();
-        if (backend.acceptsWrites()) {
-            for (Message m : memory) {
-                backend.put(m.encode());
-            }
+    void flush() throws IOException {
+        List<Message> rest;
+        synchronized (this) {
+            rest = new ArrayList<>(memory);
+            rest.addAll(inFlight.values());
+            rest.addAll(deferred);
             memory.clear();
-            for (Message m : rest) {
-                backend.put(m.encode());
-            }
-            backend.close();
-            if (deferredJournal != null) {
-                deferredJournal.empty(); // its messages are in the backend now
-                deferredJournal.close();
-            }
+            inFlight.clear();
+            inFlightQueue.clear();
+            deferred.clear();
+        }
+        backlog.flushAndClose(rest);
+        if (deferredJournal != null) {
+            deferredJournal.empty(); // its messages are in the backend now
+            deferredJournal.close();
         }
     }
 
@@ -331,18 +355,18 @@ final class Channel {
     }
 
     synchronized long depth() {
-        return memory.size() + backend.depth();
+        return memory.size() + backlog.depth();
     }
 
     synchronized ChannelStats stats(boolean includeClients) {
         List<ClientStats> clientStats = new ArrayList<>();
         if (includeClients) {
-            for (ClientConnection c : clients) {
+            for (Consumer c : consumers) {
                 clientStats.add(c.stats());
             }
         }
-        return new ChannelStats(name, memory.size() + backend.depth(), backend.depth(), inFlight.size(),
-                deferred.size(), messageCount, requeueCount, timeoutCount, clients.size(), clientStats, paused,
+        return new ChannelStats(name, memory.size() + backlog.depth(), backlog.depth(), inFlight.size(),
+                deferred.size(), messageCount, requeueCount, timeoutCount, consumers.size(), clientStats, paused,
                 e2e.stats());
     }
 
@@ -358,103 +382,106 @@ final class Channel {
         return out;
     }
 
-    synchronized List<ClientConnection> clients() {
-        return new ArrayList<>(clients);
+    synchronized List<Consumer> consumers() {
+        return new ArrayList<>(consumers);
     }
 
     // ---- inside the lock ----
 
-    private void enqueue(Message m) throws IOException {
-        if (memory.size() < memQueueSize && backend.depth() == 0) {
+    /** Back to the ready queue (requeue, timeout, deferred release): memory if the backlog is empty, else disk. */
+    private void enqueue(Message m) {
+        if (memory.size() < memQueueSize && backlog.isEmpty()) {
             memory.add(m);
+        } else if (backlog.acceptsWrites()) {
+            backlog.write(List.of(m)); // a failure is reported to health by the backlog
         } else {
-            backend.put(m.encode());
+            memory.add(m); // memory-only broker: a requeued message is never dropped for want of room
         }
+        wakeWaiting(1);
     }
 
-    private Message nextReady() throws IOException {
-        Message m = memory.poll();
-        if (m != null) {
-            return m;
-        }
-        if (backend.depth() == 0) {
-            return null;
-        }
-        byte[] data = backend.poll();
-        return data == null ? null : Message.decode(data);
-    }
-
-    private boolean hasReady() {
-        return !memory.isEmpty() || backend.depth() > 0;
-    }
-
-    /** Hands ready messages to consumers with spare RDY, round robin, until one side runs out. */
-    private void dispatch() {
-        if (nsqd.durable()) {
-            backend.holdReads(!inFlight.isEmpty() || !deferred.isEmpty());
-        }
-        if (paused || clients.isEmpty()) {
+    /** Wakes up to {@code n} waiting consumers, oldest first. */
+    private void wakeWaiting(int n) {
+        if (paused) {
             return;
         }
-        try {
-            while (hasReady()) {
-                ClientConnection client = nextReadyClient();
-                if (client == null) {
-                    return;
-                }
-                Message m = nextReady();
-                if (m == null) {
-                    return;
-                }
-                if (client.sampleRate > 0 && ThreadLocalRandom.current().nextInt(100) > client.sampleRate) {
-                    continue; // sampled out: this consumer doesn't see the message, as in nsqd
-                }
-                m.attempts++;
-                m.owner = client;
-                m.deliveredAt = System.nanoTime();
-                m.deadline = m.deliveredAt + client.msgTimeoutNanos;
-                inFlight.put(m.id, m);
-                inFlightQueue.add(m);
-                client.inFlightCount++;
-                client.messageCount++;
-                client.send(m);
-            }
-            if (nsqd.durable()) {
-                backend.holdReads(!inFlight.isEmpty() || !deferred.isEmpty());
-            }
-        } catch (IOException e) {
-            LOG.errorf("channel %s:%s: cannot read its disk queue: %s", topic.name, name, e.getMessage());
-            nsqd.reportHealth(e);
+        for (int i = 0; i < n && !waiting.isEmpty(); i++) {
+            waiting.poll().wake();
         }
     }
 
-    private ClientConnection nextReadyClient() {
-        int n = clients.size();
-        for (int i = 0; i < n; i++) {
-            int idx = (nextClient + i) % n;
-            ClientConnection c = clients.get(idx);
-            if (c.isReadyForMessages()) {
-                nextClient = (idx + 1) % n;
-                return c;
-            }
+    /** The backlog prefetched messages from disk: someone waiting can take them now. */
+    private void backlogArrived() {
+        synchronized (this) {
+            wakeWaiting(Integer.MAX_VALUE);
         }
-        return null;
     }
 
-    private Message takeInFlight(ClientConnection client, long id) {
+    private Message takeInFlight(Consumer c, long id) {
         Message m = inFlight.get(id);
-        if (m == null || m.owner != client) {
+        if (m == null || m.owner != c) {
             return null;
         }
         inFlight.remove(id);
         inFlightQueue.remove(m);
         m.owner = null;
-        client.inFlightCount--;
         return m;
+    }
+
+    private void releaseReadsIfIdle() {
+        if (durable && inFlight.isEmpty() && deferred.isEmpty()) {
+            backlog.releaseReads();
+        }
     }
 
     private String failure(long id) {
         Message m = id < 0 ? null : inFlight.get(id);
         return m == null ? "ID not in flight" : "client does not own message";
+    }
+
+    // ---- the durable deferred journal (storage thread) ----
+
+    /** Restores journaled DPUBs with their remaining delay; the journal's reads stay uncommitted while they wait. */
+    private void replayDeferredJournal() {
+        if (deferredJournal == null || deferredJournal.depth() == 0) {
+            return;
+        }
+        deferredJournal.holdReads(true);
+        try {
+            byte[] record;
+            while ((record = deferredJournal.poll()) != null) {
+                long dueWallMillis = ByteBuffer.wrap(record, 0, 8).getLong();
+                Message m = Message.decode(Arrays.copyOfRange(record, 8, record.length));
+                long remaining = Math.max(0, dueWallMillis - System.currentTimeMillis());
+                m.deferredUntil = System.nanoTime() + remaining * 1_000_000L;
+                deferred.add(m);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("channel %s:%s: cannot replay deferred messages: %s", topic.name, name, e.getMessage());
+        }
+        LOG.infof("channel %s:%s: %d deferred message(s) restored", topic.name, name, deferred.size());
+    }
+
+    private void journalDeferred(List<Message> batch) throws IOException {
+        for (Message m : batch) {
+            long dueWall = System.currentTimeMillis() + Math.max(0, m.deferredUntil - System.nanoTime()) / 1_000_000L;
+            byte[] encoded = m.encode();
+            deferredJournal.holdReads(true);
+            deferredJournal.put(ByteBuffer.allocate(8 + encoded.length).putLong(dueWall).put(encoded).array());
+            // consume it at once: the held read position still covers it until nothing is deferred
+            deferredJournal.poll();
+        }
+        deferredJournal.sync();
+    }
+
+    private void trimDeferredJournal() throws IOException {
+        boolean none;
+        synchronized (this) {
+            none = deferred.isEmpty();
+        }
+        if (none && deferredJournal.depth() == 0) {
+            deferredJournal.holdReads(false);
+            deferredJournal.sync();
+        }
     }
 }

@@ -8,12 +8,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -21,15 +19,18 @@ import org.jboss.logging.Logger;
 /**
  * One TCP client of the broker (nsqd's client_v2): its negotiated settings, its counts, and its side of the socket.
  *
- * <p>Messages handed to it by a channel from any thread are queued and moved on the socket's event loop into the
- * client's output buffer, as nsqd's message pump does. The buffer goes out when it holds {@code output_buffer_size}
- * bytes, when {@code output_buffer_timeout} has passed since it started filling, when the client has no RDY left,
- * and before any response, error or heartbeat, so frames keep their order. Size 1 or timeout 0 write at once.
+ * <p>As a {@link Consumer} it pulls from its channel on its own event loop, as nsqd's per-client message pump does:
+ * whenever it has RDY to spare (after SUB, RDY, FIN, REQ, a timeout, or a wake-up from the channel) it takes what
+ * the channel has ready, up to that RDY, into its output buffer. The buffer goes out when it holds
+ * {@code output_buffer_size} bytes, when {@code output_buffer_timeout} has passed since it started filling, when the
+ * client has no RDY left, and before any response, error or heartbeat, so frames keep their order. Size 1 or timeout
+ * 0 write at once. While the socket's write queue is full it stops pulling until the socket drains.
  */
-final class ClientConnection {
+final class ClientConnection implements Consumer {
 
     private static final Logger LOG = Logger.getLogger(ClientConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
+    private static final int TAKE_BATCH = 128;
 
     static final int STATE_INIT = 0;
     static final int STATE_SUBSCRIBED = 3;
@@ -43,10 +44,9 @@ final class ClientConnection {
     private final NetSocket socket;
     private final Context context;
     private final Nsqd nsqd;
-    private final ConcurrentLinkedQueue<Message> outbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final AtomicBoolean outOfRdy = new AtomicBoolean();
+    private final AtomicBoolean pullScheduled = new AtomicBoolean();
     private final Map<String, AtomicLong> pubCounts = new ConcurrentHashMap<>();
+    private final List<Message> taken = new ArrayList<>(TAKE_BATCH);
 
     // negotiated by IDENTIFY (event loop only, read by stats)
     volatile String clientId;
@@ -60,20 +60,22 @@ final class ClientConnection {
     volatile int sampleRate;
     volatile boolean deflate;
     volatile boolean snappy;
-    Channel channel;
+    volatile Channel channel;
 
-    // guarded by the channel's lock
-    long readyCount;
-    long inFlightCount;
-    long messageCount;
-    long finishCount;
-    long requeueCount;
+    // counts: RDY is set on the event loop; in flight also drops on the scanner thread (timeouts)
+    volatile long readyCount;
+    private final AtomicLong inFlightCount = new AtomicLong();
+    private volatile long messageCount;
+    private volatile long finishCount;
+    private volatile long requeueCount;
 
     private StreamCodec codec;
     private Buffer pending; // the output buffer: message frames not yet written (event loop only)
     private long pendingTimer = -1;
     private long heartbeatTimer = -1;
     private long lastReadNanos = System.nanoTime();
+    private boolean waitingForDrain;
+    private boolean readingStopped;
     private boolean closed;
 
     ClientConnection(Vertx vertx, NetSocket socket, Context context, Nsqd nsqd) {
@@ -107,19 +109,143 @@ final class ClientConnection {
         lastReadNanos = System.nanoTime();
     }
 
-    boolean isReadyForMessages() {
-        return state == STATE_SUBSCRIBED && readyCount > 0 && inFlightCount < readyCount;
+    // ---- Consumer ----
+
+    @Override
+    public void wake() {
+        if (pullScheduled.compareAndSet(false, true)) {
+            context.runOnContext(v -> {
+                pullScheduled.set(false);
+                pull();
+            });
+        }
     }
 
-    /** Called under the channel's lock, from any thread. */
-    void send(Message m) {
-        outbox.add(m);
-        if (inFlightCount >= readyCount) {
-            outOfRdy.set(true);
+    @Override
+    public void timedOut() {
+        inFlightCount.decrementAndGet();
+        wake();
+    }
+
+    @Override
+    public void emptied() {
+        inFlightCount.set(0);
+        wake();
+    }
+
+    @Override
+    public long msgTimeoutNanos() {
+        return msgTimeoutNanos;
+    }
+
+    @Override
+    public int sampleRate() {
+        return sampleRate;
+    }
+
+    /** Closes the connection from any thread; cleanup happens in {@link #closed()}. */
+    @Override
+    public void close() {
+        context.runOnContext(v -> socket.close());
+    }
+
+    @Override
+    public ClientStats stats() {
+        List<ClientStats.PubCount> pubs = new ArrayList<>();
+        pubCounts.forEach((t, c) -> pubs.add(new ClientStats.PubCount(t, c.get())));
+        return new ClientStats(clientId, hostname, "V2", remoteAddress, state, readyCount, inFlightCount.get(),
+                messageCount, finishCount, requeueCount, connectTs, sampleRate, deflate, snappy, userAgent, false, null,
+                null, pubs, false, "", "", "", false);
+    }
+
+    // ---- the message pump (event loop) ----
+
+    /** Takes what the channel has ready, as RDY allows, into the output buffer; then applies the flush rules. */
+    void pull() {
+        Channel ch = channel;
+        if (closed || ch == null || state != STATE_SUBSCRIBED) {
+            return;
         }
-        if (flushScheduled.compareAndSet(false, true)) {
-            context.runOnContext(v -> flushOutbox());
+        boolean gotAny = false;
+        while (!socket.writeQueueFull()) {
+            long room = readyCount - inFlightCount.get();
+            if (room <= 0) {
+                break;
+            }
+            taken.clear();
+            int n = ch.take(this, (int) Math.min(room, TAKE_BATCH), taken);
+            if (n == 0) {
+                break;
+            }
+            inFlightCount.addAndGet(n);
+            messageCount += n;
+            if (pending == null) {
+                pending = Buffer.buffer(Math.max(256, Math.min(outputBufferSize, 64 * 1024)));
+            }
+            for (Message m : taken) {
+                m.writeFrame(pending);
+            }
+            gotAny = true;
+            if (pending.length() >= outputBufferSize) {
+                writePending();
+            }
         }
+        taken.clear();
+        if (socket.writeQueueFull()) {
+            awaitDrain(false);
+        }
+        if (gotAny) {
+            flushByRules();
+        }
+    }
+
+    /**
+     * The socket's write queue is full: pull nothing more until it drains, and with {@code stopReading} read
+     * nothing more from the client either (a publisher that doesn't read its OKs is slowed down, not buffered).
+     */
+    void awaitDrain(boolean stopReading) {
+        if (stopReading && !readingStopped) {
+            readingStopped = true;
+            socket.pause();
+        }
+        if (!waitingForDrain) {
+            waitingForDrain = true;
+            socket.drainHandler(v -> {
+                waitingForDrain = false;
+                if (readingStopped) {
+                    readingStopped = false;
+                    socket.resume();
+                }
+                pull();
+            });
+        }
+    }
+
+    private void flushByRules() {
+        if (pending == null || pending.length() == 0) {
+            return;
+        }
+        boolean outOfRdy = inFlightCount.get() >= readyCount;
+        if (pending.length() >= outputBufferSize || outputBufferTimeoutMillis <= 0 || outOfRdy) {
+            writePending();
+        } else if (pendingTimer < 0) {
+            pendingTimer = vertx.setTimer(outputBufferTimeoutMillis, t -> {
+                pendingTimer = -1;
+                writePending();
+            });
+        }
+    }
+
+    /** FIN went through: one less in flight, so there may be room to pull. */
+    void finished() {
+        inFlightCount.decrementAndGet();
+        finishCount++;
+    }
+
+    /** REQ went through. */
+    void requeued() {
+        inFlightCount.decrementAndGet();
+        requeueCount++;
     }
 
     void sendResponse(byte[] data) {
@@ -138,7 +264,7 @@ final class ClientConnection {
 
     /** The client's RDY changed: if it can take no more, what is buffered goes out now, as in nsqd. */
     void readyChanged() {
-        if (!isReadyForMessages()) {
+        if (readyCount <= inFlightCount.get()) {
             writePending();
         }
     }
@@ -155,17 +281,8 @@ final class ClientConnection {
         }
     }
 
-    boolean writeQueueFull() {
-        return socket.writeQueueFull();
-    }
-
     NetSocket socket() {
         return socket;
-    }
-
-    /** Closes the connection from any thread; cleanup happens in {@link #closed()}. */
-    void close() {
-        context.runOnContext(v -> socket.close());
     }
 
     /** The socket closed: stop timers and leave the channel. In-flight messages time out and are redelivered. */
@@ -181,16 +298,8 @@ final class ClientConnection {
         pending = null;
         nsqd.removeClient(this);
         if (channel != null) {
-            channel.removeClient(this);
+            channel.removeConsumer(this);
         }
-    }
-
-    ClientStats stats() {
-        List<ClientStats.PubCount> pubs = new ArrayList<>();
-        pubCounts.forEach((t, c) -> pubs.add(new ClientStats.PubCount(t, c.get())));
-        return new ClientStats(clientId, hostname, "V2", remoteAddress, state, readyCount, inFlightCount,
-                messageCount, finishCount, requeueCount, connectTs, sampleRate, deflate, snappy, userAgent, false, null,
-                null, pubs, false, "", "", "", false);
     }
 
     @Override
@@ -206,41 +315,6 @@ final class ClientConnection {
             return;
         }
         writeFrame(FrameType.RESPONSE, Frame.HEARTBEAT);
-    }
-
-    private void flushOutbox() {
-        flushScheduled.set(false);
-        if (closed) {
-            outbox.clear();
-            return;
-        }
-        List<Message> batch = new ArrayList<>();
-        int size = 0;
-        Message m;
-        while ((m = outbox.poll()) != null) {
-            batch.add(m);
-            size += m.frameSize();
-        }
-        if (batch.isEmpty()) {
-            return;
-        }
-        ByteBuffer frames = ByteBuffer.allocate(size);
-        for (Message msg : batch) {
-            msg.writeFrame(frames);
-        }
-        if (pending == null) {
-            pending = Buffer.buffer(frames.array());
-        } else {
-            pending.appendBytes(frames.array());
-        }
-        if (pending.length() >= outputBufferSize || outputBufferTimeoutMillis <= 0 || outOfRdy.getAndSet(false)) {
-            writePending();
-        } else if (pendingTimer < 0) {
-            pendingTimer = vertx.setTimer(outputBufferTimeoutMillis, t -> {
-                pendingTimer = -1;
-                writePending();
-            });
-        }
     }
 
     private void writePending() {

@@ -382,11 +382,29 @@ public class HttpApi {
     // ---- shared steps ----
 
     private void publish(RoutingContext ctx, String topicName, List<Message> messages) {
+        java.util.concurrent.CompletableFuture<Void> stored = nsqd.getTopic(topicName).publish(messages);
+        if (stored.isDone()) {
+            answerPublish(ctx, topicName, stored);
+        } else {
+            // the disk answers on a storage thread; the response goes out on the request's event loop
+            io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+            stored.whenComplete((v, e) -> {
+                if (context == null) {
+                    answerPublish(ctx, topicName, stored);
+                } else {
+                    context.runOnContext(x -> answerPublish(ctx, topicName, stored));
+                }
+            });
+        }
+    }
+
+    private void answerPublish(RoutingContext ctx, String topicName, java.util.concurrent.CompletableFuture<Void> stored) {
         try {
-            nsqd.getTopic(topicName).putAll(messages);
+            stored.join();
             ctx.response().putHeader(NSQ_CONTENT_TYPE, "nsq; version=1.0").putHeader("Content-Type", NsqHttp.TEXT_TYPE).end("OK");
-        } catch (PublishRefusedException e) {
-            LOG.warnf("HTTP publish to %s refused: %s", topicName, e.getMessage());
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            LOG.warnf("HTTP publish to %s refused: %s", topicName, cause.getMessage());
             error(ctx, 503, "EXITING");
         }
     }

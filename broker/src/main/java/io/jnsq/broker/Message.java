@@ -12,6 +12,8 @@ final class Message {
     /** Frame header (size + type) plus message header (timestamp + attempts + id). */
     static final int FRAME_OVERHEAD = 8 + io.jnsq.protocol.Message.HEADER_SIZE;
 
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     final long id;
     final long timestamp;
     final byte[] body;
@@ -20,7 +22,7 @@ final class Message {
     /** Nanos (System.nanoTime) until which the message is deferred; 0 when it is not. */
     long deferredUntil;
     /** While in flight: who has it, since when, until when, and where it sits in the in-flight heap. */
-    ClientConnection owner;
+    Consumer owner;
     long deliveredAt;
     long deadline;
     int heapIndex = -1;
@@ -43,14 +45,16 @@ final class Message {
         return FRAME_OVERHEAD + body.length;
     }
 
-    /** Writes the whole MESSAGE frame: {@code [size][2][timestamp][attempts][id][body]}. */
-    void writeFrame(ByteBuffer out) {
-        out.putInt(4 + io.jnsq.protocol.Message.HEADER_SIZE + body.length);
-        out.putInt(2);
-        out.putLong(timestamp);
-        out.putShort((short) attempts);
-        out.put(MessageId.of(id));
-        out.put(body);
+    /** Appends the whole MESSAGE frame: {@code [size][2][timestamp][attempts][id][body]}. */
+    void writeFrame(io.vertx.core.buffer.Buffer out) {
+        out.appendInt(4 + io.jnsq.protocol.Message.HEADER_SIZE + body.length);
+        out.appendInt(2);
+        out.appendLong(timestamp);
+        out.appendShort((short) attempts);
+        for (int shift = 60; shift >= 0; shift -= 4) {
+            out.appendByte(HEX[(int) (id >>> shift) & 0xf]);
+        }
+        out.appendBytes(body);
     }
 
     /** nsqd's on-disk form, the MESSAGE frame's data: {@code [timestamp][attempts][id][body]}. */
@@ -59,14 +63,47 @@ final class Message {
     }
 
     static Message decode(byte[] data) {
-        io.jnsq.protocol.Message wire = io.jnsq.protocol.Message.decode(data);
-        long id = parseId(wire.id());
-        if (id < 0) {
-            throw new IllegalArgumentException("message id is not hex: " + wire.idString());
+        int header = io.jnsq.protocol.Message.HEADER_SIZE;
+        if (data.length < header) {
+            throw new IllegalArgumentException("message too short: " + data.length + " bytes");
         }
-        Message m = new Message(id, wire.timestamp(), wire.body());
-        m.attempts = wire.attempts();
+        ByteBuffer in = ByteBuffer.wrap(data);
+        long timestamp = in.getLong();
+        int attempts = Short.toUnsignedInt(in.getShort());
+        long id = parseId(data, 10);
+        if (id < 0) {
+            throw new IllegalArgumentException("message id is not hex: "
+                    + new String(data, 10, MessageId.SIZE, java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        Message m = new Message(id, timestamp, java.util.Arrays.copyOfRange(data, header, data.length));
+        m.attempts = attempts;
         return m;
+    }
+
+    /** Parses the 16 hex digits at {@code at}; -1 when they are not one of our ids. */
+    static long parseId(byte[] b, int at) {
+        long v = 0;
+        for (int i = at; i < at + MessageId.SIZE; i++) {
+            int d = hexDigit(b[i]);
+            if (d < 0) {
+                return -1;
+            }
+            v = (v << 4) | d;
+        }
+        return v;
+    }
+
+    private static int hexDigit(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     /** Parses a 16-byte hex id as this broker generates them; -1 when it is not one of ours. */
@@ -74,14 +111,6 @@ final class Message {
         if (id.length != MessageId.SIZE) {
             return -1;
         }
-        long v = 0;
-        for (byte b : id) {
-            int d = Character.digit(b, 16);
-            if (d < 0) {
-                return -1;
-            }
-            v = (v << 4) | d;
-        }
-        return v;
+        return parseId(id, 0);
     }
 }

@@ -50,9 +50,15 @@ public class Nsqd implements BrokerTopology {
     private final ScheduledExecutorService scanner = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "nsqd-queue-scanner"));
     private final Set<ClientConnection> producers = ConcurrentHashMap.newKeySet();
     private final BackendQueues backends;
+    private final StorageThreads storage = new StorageThreads(2);
     private final MetadataFile metadata;
     private volatile String unhealthy;
     private volatile boolean restoring;
+
+    /** A broker nobody listens to (unit tests). */
+    Nsqd(NsqdOptions options) {
+        this(options, null);
+    }
 
     @Inject
     public Nsqd(NsqdOptions options, @Any Instance<TopologyListener> listeners) {
@@ -74,6 +80,11 @@ public class Nsqd implements BrokerTopology {
 
     BackendQueues backends() {
         return backends;
+    }
+
+    /** The threads that do the topics' and channels' disk I/O. */
+    StorageThreads storage() {
+        return storage;
     }
 
     /** Whether publishes are acknowledged only after an fsync ({@code --sync-every=1}). */
@@ -153,6 +164,13 @@ public class Nsqd implements BrokerTopology {
             metadata.save(list, NsqVersion.NSQ);
         } catch (IOException e) {
             LOG.errorf("failed to persist metadata: %s", e.getMessage());
+        }
+    }
+
+    /** Runs {@code task} once after {@code millis} on the broker's background thread. */
+    void later(long millis, Runnable task) {
+        if (!scanner.isShutdown()) {
+            scanner.schedule(task, millis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -322,6 +340,7 @@ public class Nsqd implements BrokerTopology {
             }
         }
         persistMetadata();
+        storage.close();
         backends.close();
         LOG.infof("flushed topics and channels to disk in %d ms", (System.nanoTime() - start) / 1_000_000);
         announcer.shutdown();
@@ -338,7 +357,7 @@ public class Nsqd implements BrokerTopology {
             for (Channel c : t.channels()) {
                 try {
                     c.scan(now);
-                } catch (IOException | RuntimeException e) {
+                } catch (RuntimeException e) {
                     LOG.errorf("queue scan of %s:%s failed: %s", t.name, c.name, e.getMessage());
                 }
             }
@@ -346,7 +365,7 @@ public class Nsqd implements BrokerTopology {
     }
 
     private void announce(java.util.function.Consumer<TopologyListener> event) {
-        if (listeners.isUnsatisfied()) {
+        if (listeners == null || listeners.isUnsatisfied()) {
             return;
         }
         announcer.execute(() -> {

@@ -1,44 +1,54 @@
 package io.jnsq.broker;
 
 import io.jnsq.cli.NsqVersion;
+import io.jnsq.protocol.Command;
+import io.jnsq.protocol.CommandDecoder;
 import io.jnsq.protocol.Frame;
 import io.jnsq.protocol.MessageId;
 import io.jnsq.protocol.Names;
 import io.jnsq.protocol.compress.DeflateCodec;
 import io.jnsq.protocol.compress.SnappyFramedCodec;
 import io.jnsq.protocol.compress.StreamCodec;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
- * NSQ's TCP protocol V2 for one connection: reads the magic, then command lines with their size-prefixed bodies as
- * they arrive (in any fragmentation), and executes them with nsqd v1.3.0's checks, errors and error fatality.
+ * NSQ's TCP protocol V2 for one connection: reads the magic, then commands as they arrive (in any fragmentation,
+ * through the shared incremental {@link CommandDecoder}), and executes them with nsqd v1.3.0's checks, errors and
+ * error fatality. A publish that has to wait for the disk pauses the connection until it is answered, so a
+ * publisher's commands are answered in order and a fast publisher is slowed down rather than buffered.
  */
 final class ProtocolV2 {
 
     private static final Logger LOG = Logger.getLogger(ProtocolV2.class);
-    private static final byte[] MAGIC = "  V2".getBytes(StandardCharsets.US_ASCII);
     /** nsqd reads command lines through a 16 KiB buffer; a longer line ends the connection. */
     private static final int MAX_LINE = 16 * 1024;
-    private static final int NEED_MORE = 0;
 
     private final ClientConnection client;
     private final Nsqd nsqd;
     private final NsqdOptions opts;
-    private byte[] pending = new byte[0];
+    private final Context context;
+    private final CommandDecoder decoder = new CommandDecoder(MAX_LINE);
+    private CommandDecoder.Line line; // the command being read (its body may still be on the way)
+    private String[] params;
     private boolean magicRead;
     private boolean closing;
+    private boolean publishing; // a publish is waiting for the disk: read nothing more until it is answered
+    private boolean pullAfter; // RDY/FIN/REQ changed what the client may receive
     private StreamCodec inboundCodec;
     private StreamCodec upgradeAfterCommand;
 
-    ProtocolV2(ClientConnection client, Nsqd nsqd) {
+    ProtocolV2(ClientConnection client, Nsqd nsqd, Context context) {
         this.client = client;
         this.nsqd = nsqd;
         this.opts = nsqd.options();
+        this.context = context;
     }
 
     /** Bytes from the socket, possibly compressed. */
@@ -47,123 +57,116 @@ final class ProtocolV2 {
             return;
         }
         client.touchRead();
-        byte[] bytes = data.getBytes();
-        if (inboundCodec != null) {
+        if (inboundCodec == null) {
+            decoder.feed(data.getByteBuf().nioBuffer());
+        } else {
+            byte[] bytes = data.getBytes();
             try {
-                bytes = inboundCodec.decode(bytes, 0, bytes.length);
+                decoder.feed(inboundCodec.decode(bytes, 0, bytes.length));
             } catch (IOException e) {
                 LOG.warnf("[%s] closing: %s", client, e.getMessage());
                 closeNow();
                 return;
             }
         }
-        process(bytes);
+        readCommands();
     }
 
-    private void process(byte[] bytes) {
-        byte[] buf;
-        if (pending.length == 0) {
-            buf = bytes;
-        } else {
-            buf = new byte[pending.length + bytes.length];
-            System.arraycopy(pending, 0, buf, 0, pending.length);
-            System.arraycopy(bytes, 0, buf, pending.length, bytes.length);
-        }
-        int pos = 0;
-        while (!closing && pos < buf.length) {
-            int used = parse(buf, pos);
-            if (used == NEED_MORE) {
-                break;
+    /** Runs every whole command the decoder holds, until one needs more bytes or waits for the disk. */
+    private void readCommands() {
+        while (!closing && !publishing) {
+            if (!magicRead) {
+                if (!readMagic()) {
+                    break;
+                }
+                continue;
             }
-            pos += used;
-            if (upgradeAfterCommand != null) {
-                // everything after IDENTIFY arrives compressed
-                inboundCodec = upgradeAfterCommand;
-                upgradeAfterCommand = null;
-                pending = new byte[0];
-                if (pos < buf.length) {
-                    try {
-                        byte[] rest = inboundCodec.decode(buf, pos, buf.length - pos);
-                        process(rest);
-                    } catch (IOException e) {
-                        LOG.warnf("[%s] closing: %s", client, e.getMessage());
+            if (line == null) {
+                line = decoder.line();
+                if (line == null) {
+                    if (decoder.lineTooLong()) {
+                        LOG.infof("[%s] closing: command line longer than %d bytes", client, MAX_LINE);
                         closeNow();
                     }
+                    break;
                 }
-                return;
+                params = null;
             }
-        }
-        if (closing) {
-            pending = new byte[0];
-            return;
-        }
-        int left = buf.length - pos;
-        if (left == 0) {
-            pending = new byte[0];
-        } else if (pos > 0 || buf != pending) {
-            byte[] rest = new byte[left];
-            System.arraycopy(buf, pos, rest, 0, left);
-            pending = rest;
-        }
-    }
-
-    /** Parses and runs one command at {@code pos}; returns the bytes it used, or 0 when more must arrive. */
-    private int parse(byte[] buf, int pos) {
-        if (!magicRead) {
-            if (buf.length - pos < 4) {
-                return NEED_MORE;
+            if (!execute()) {
+                break; // its body has not fully arrived
             }
-            for (int i = 0; i < 4; i++) {
-                if (buf[pos + i] != MAGIC[i]) {
-                    LOG.infof("[%s] bad protocol magic '%s'", client, new String(buf, pos, 4, StandardCharsets.ISO_8859_1));
-                    fatal("E_BAD_PROTOCOL");
-                    return 4;
-                }
-            }
-            magicRead = true;
-            return 4;
-        }
-        int nl = -1;
-        for (int i = pos; i < buf.length; i++) {
-            if (buf[i] == '\n') {
-                nl = i;
+            line = null;
+            params = null;
+            if (upgradeAfterCommand != null && !switchInputCompression()) {
                 break;
             }
         }
-        if (nl < 0) {
-            if (buf.length - pos > MAX_LINE) {
-                LOG.infof("[%s] closing: command line longer than %d bytes", client, MAX_LINE);
+        if (pullAfter && !closing) {
+            pullAfter = false;
+            client.pull();
+        }
+    }
+
+    private boolean readMagic() {
+        byte[] magic = decoder.magic();
+        if (magic == null) {
+            return false;
+        }
+        if (!java.util.Arrays.equals(magic, Command.MAGIC_V2)) {
+            LOG.infof("[%s] bad protocol magic '%s'", client, new String(magic, StandardCharsets.ISO_8859_1));
+            fatal("E_BAD_PROTOCOL");
+            return false;
+        }
+        magicRead = true;
+        return true;
+    }
+
+    /** Everything after an IDENTIFY that negotiated compression arrives compressed. */
+    private boolean switchInputCompression() {
+        inboundCodec = upgradeAfterCommand;
+        upgradeAfterCommand = null;
+        byte[] rest = decoder.takeRest();
+        if (rest != null && rest.length > 0) {
+            try {
+                decoder.feed(inboundCodec.decode(rest, 0, rest.length));
+            } catch (IOException e) {
+                LOG.warnf("[%s] closing: %s", client, e.getMessage());
                 closeNow();
+                return false;
             }
-            return NEED_MORE;
         }
-        int end = nl;
-        if (end > pos && buf[end - 1] == '\r') {
-            end--;
+        return true;
+    }
+
+    /** Runs the current command; returns false when its body has not fully arrived yet. */
+    private boolean execute() {
+        if (line.length() == 4 + MessageId.SIZE && line.startsWithWord("FIN")
+                && client.state != ClientConnection.STATE_INIT) {
+            fin(line.bytes(4, MessageId.SIZE)); // the consumer hot path, without building strings
+            return true;
         }
-        if (end - pos == 4 + MessageId.SIZE && buf[pos] == 'F' && buf[pos + 1] == 'I' && buf[pos + 2] == 'N'
-                && buf[pos + 3] == ' ' && client.state != ClientConnection.STATE_INIT) {
-            // the consumer hot path: FIN <16-byte id>, without building strings
-            fin(buf, pos + 4);
-            return nl + 1 - pos;
+        if (params == null) {
+            params = line.params();
         }
-        String[] params = new String(buf, pos, end - pos, StandardCharsets.UTF_8).split(" ", -1);
-        int lineLen = nl + 1 - pos;
-        int bodyAt = nl + 1;
         try {
-            return switch (params[0]) {
-                case "PUB" -> lineLen + pub(params, buf, bodyAt);
-                case "MPUB" -> lineLen + mpub(params, buf, bodyAt);
-                case "DPUB" -> lineLen + dpub(params, buf, bodyAt);
-                case "IDENTIFY" -> lineLen + identify(buf, bodyAt);
-                case "AUTH" -> lineLen + auth(params, buf, bodyAt);
-                default -> {
-                    simple(params);
-                    yield lineLen;
+            switch (params[0]) {
+                case "PUB" -> {
+                    return pub(params);
                 }
-            };
-        } catch (NeedMore e) {
-            return NEED_MORE;
+                case "MPUB" -> {
+                    return mpub(params);
+                }
+                case "DPUB" -> {
+                    return dpub(params);
+                }
+                case "IDENTIFY" -> {
+                    return identify();
+                }
+                case "AUTH" -> {
+                    return auth(params);
+                }
+                default -> simple(params);
+            }
         } catch (ClientError e) {
             LOG.infof("[%s] %s", client, e.getMessage());
             if (e.fatal) {
@@ -171,8 +174,8 @@ final class ProtocolV2 {
             } else {
                 client.sendError(e.getMessage());
             }
-            return lineLen;
         }
+        return true;
     }
 
     private void simple(String[] params) throws ClientError {
@@ -191,18 +194,24 @@ final class ProtocolV2 {
 
     // ---- commands with bodies ----
 
-    private int identify(byte[] buf, int at) throws ClientError, NeedMore {
+    private boolean identify() throws ClientError {
         if (client.state != ClientConnection.STATE_INIT) {
             throw fatalErr("E_INVALID", "cannot IDENTIFY in current state");
         }
-        int len = readLen(buf, at);
+        int len = decoder.bodySize();
+        if (len == CommandDecoder.NEED_MORE) {
+            return false;
+        }
         if (len > opts.maxBodySize) {
             throw fatalErr("E_BAD_BODY", "IDENTIFY body too big " + len + " > " + opts.maxBodySize);
         }
         if (len <= 0) {
             throw fatalErr("E_BAD_BODY", "IDENTIFY invalid body size " + len);
         }
-        byte[] body = body(buf, at + 4, len);
+        byte[] body = decoder.body(len);
+        if (body == null) {
+            return false;
+        }
         IdentifyData id;
         try {
             id = IdentifyData.decode(body);
@@ -212,7 +221,7 @@ final class ProtocolV2 {
         applyIdentify(id);
         if (!id.featureNegotiation) {
             client.sendResponse(Frame.OK);
-            return 4 + len;
+            return true;
         }
         boolean deflate = opts.deflate && id.deflate;
         int deflateLevel = 6;
@@ -252,7 +261,7 @@ final class ProtocolV2 {
             // one object compresses both directions' streams independently: use a second for input
             upgradeAfterCommand = snappy ? new SnappyFramedCodec() : new DeflateCodec(deflateLevel);
         }
-        return 4 + len;
+        return true;
     }
 
     private void applyIdentify(IdentifyData id) throws ClientError {
@@ -299,25 +308,30 @@ final class ProtocolV2 {
         client.startHeartbeat();
     }
 
-    private int auth(String[] params, byte[] buf, int at) throws ClientError, NeedMore {
+    private boolean auth(String[] params) throws ClientError {
         if (client.state != ClientConnection.STATE_INIT) {
             throw fatalErr("E_INVALID", "cannot AUTH in current state");
         }
         if (params.length != 1) {
             throw fatalErr("E_INVALID", "AUTH invalid number of parameters");
         }
-        int len = readLen(buf, at);
+        int len = decoder.bodySize();
+        if (len == CommandDecoder.NEED_MORE) {
+            return false;
+        }
         if (len > opts.maxBodySize) {
             throw fatalErr("E_BAD_BODY", "AUTH body too big " + len + " > " + opts.maxBodySize);
         }
         if (len <= 0) {
             throw fatalErr("E_BAD_BODY", "AUTH invalid body size " + len);
         }
-        body(buf, at + 4, len);
+        if (decoder.body(len) == null) {
+            return false;
+        }
         throw fatalErr("E_AUTH_DISABLED", "AUTH disabled");
     }
 
-    private int pub(String[] params, byte[] buf, int at) throws ClientError, NeedMore {
+    private boolean pub(String[] params) throws ClientError {
         if (params.length < 2) {
             throw fatalErr("E_INVALID", "PUB insufficient number of parameters");
         }
@@ -325,14 +339,15 @@ final class ProtocolV2 {
         if (!Names.isValidTopicName(topicName)) {
             throw fatalErr("E_BAD_TOPIC", "PUB topic name " + quote(topicName) + " is not valid");
         }
-        int len = readLen(buf, at);
-        checkMessageSize("PUB", len);
-        byte[] body = body(buf, at + 4, len);
+        byte[] body = messageBody("PUB");
+        if (body == null) {
+            return false;
+        }
         publish(topicName, List.of(nsqd.newMessage(body)), "E_PUB_FAILED", "PUB failed ");
-        return 4 + len;
+        return true;
     }
 
-    private int dpub(String[] params, byte[] buf, int at) throws ClientError, NeedMore {
+    private boolean dpub(String[] params) throws ClientError {
         if (params.length < 3) {
             throw fatalErr("E_INVALID", "DPUB insufficient number of parameters");
         }
@@ -345,18 +360,19 @@ final class ProtocolV2 {
         if (timeoutMs < 0 || timeoutMs > maxMs) {
             throw fatalErr("E_INVALID", "DPUB timeout " + timeoutMs + " out of range 0-" + maxMs);
         }
-        int len = readLen(buf, at);
-        checkMessageSize("DPUB", len);
-        byte[] body = body(buf, at + 4, len);
+        byte[] body = messageBody("DPUB");
+        if (body == null) {
+            return false;
+        }
         Message m = nsqd.newMessage(body);
         if (timeoutMs > 0) {
             m.deferredUntil = System.nanoTime() + timeoutMs * 1_000_000L;
         }
         publish(topicName, List.of(m), "E_DPUB_FAILED", "DPUB failed ");
-        return 4 + len;
+        return true;
     }
 
-    private int mpub(String[] params, byte[] buf, int at) throws ClientError, NeedMore {
+    private boolean mpub(String[] params) throws ClientError {
         if (params.length < 2) {
             throw fatalErr("E_INVALID", "MPUB insufficient number of parameters");
         }
@@ -364,17 +380,21 @@ final class ProtocolV2 {
         if (!Names.isValidTopicName(topicName)) {
             throw fatalErr("E_BAD_TOPIC", "E_BAD_TOPIC MPUB topic name " + quote(topicName) + " is not valid");
         }
-        int len = readLen(buf, at);
+        int len = decoder.bodySize();
+        if (len == CommandDecoder.NEED_MORE) {
+            return false;
+        }
         if (len <= 0) {
             throw fatalErr("E_BAD_BODY", "MPUB invalid body size " + len);
         }
         if (len > opts.maxBodySize) {
             throw fatalErr("E_BAD_BODY", "MPUB body too big " + len + " > " + opts.maxBodySize);
         }
-        if (buf.length - (at + 4) < len) {
-            throw NeedMore.INSTANCE;
+        int p = decoder.bodyAt(len); // read in place: each message body is copied once, out of the socket buffer
+        if (p < 0) {
+            return false;
         }
-        int p = at + 4;
+        byte[] buf = decoder.buffer();
         int end = p + len;
         if (end - p < 4) {
             throw fatalErr("E_BAD_BODY", "MPUB failed to read message count");
@@ -407,21 +427,43 @@ final class ProtocolV2 {
             messages.add(nsqd.newMessage(body));
         }
         publish(topicName, messages, "E_MPUB_FAILED", "MPUB failed ");
-        return 4 + len;
+        return true;
     }
 
-    private void publish(String topicName, List<Message> messages, String code, String prefix) throws ClientError {
-        try {
-            nsqd.getTopic(topicName).putAll(messages);
-        } catch (PublishRefusedException e) {
-            throw fatalErr(code, prefix + e.getMessage());
+    private void publish(String topicName, List<Message> messages, String code, String prefix) {
+        CompletableFuture<Void> stored = nsqd.getTopic(topicName).publish(messages);
+        if (stored.isDone()) {
+            answerPublish(stored, topicName, messages.size(), code, prefix);
+            return;
         }
-        client.published(topicName, messages.size());
+        // on disk soon: read nothing more from this client until it is answered (back-pressure, answers in order)
+        publishing = true;
+        client.socket().pause();
+        stored.whenComplete((v, e) -> context.runOnContext(x -> {
+            publishing = false;
+            answerPublish(stored, topicName, messages.size(), code, prefix);
+            if (!closing) {
+                client.socket().resume();
+                readCommands();
+            }
+        }));
+    }
+
+    private void answerPublish(CompletableFuture<Void> stored, String topicName, int count, String code,
+            String prefix) {
+        try {
+            stored.join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            String text = code + " " + prefix + cause.getMessage();
+            LOG.infof("[%s] %s", client, text);
+            fatal(text);
+            return;
+        }
+        client.published(topicName, count);
         client.sendResponse(Frame.OK);
-        if (client.writeQueueFull()) {
-            // a publisher that doesn't read its OKs is slowed down, not buffered without bound
-            client.socket().pause();
-            client.socket().drainHandler(v -> client.socket().resume());
+        if (client.socket().writeQueueFull()) {
+            client.awaitDrain(true); // a publisher that doesn't read its OKs is slowed down, not buffered
         }
     }
 
@@ -448,7 +490,7 @@ final class ProtocolV2 {
         if (opts.maxChannelConsumers > 0) {
             Topic t = nsqd.existingTopic(topicName);
             Channel c = t == null ? null : t.existingChannel(channelName);
-            if (c != null && c.clients().size() >= opts.maxChannelConsumers) {
+            if (c != null && c.consumerCount() >= opts.maxChannelConsumers) {
                 throw fatalErr("E_SUB_FAILED", "SUB failed consumers for " + topicName + ":" + channelName
                         + " exceeds limit of " + opts.maxChannelConsumers);
             }
@@ -456,18 +498,19 @@ final class ProtocolV2 {
         // an ephemeral channel may be going away just as we join it: try once more with a fresh one
         for (int attempt = 0; ; attempt++) {
             Channel channel = nsqd.getTopic(topicName).getChannel(channelName);
-            channel.addClient(client);
+            channel.addConsumer(client);
             if (!channel.isDeleted()) {
                 client.channel = channel;
                 break;
             }
-            channel.removeClient(client);
+            channel.removeConsumer(client);
             if (attempt >= 1) {
                 throw fatalErr("E_SUB_FAILED", "SUB failed to deleted topic/channel");
             }
         }
         client.state = ClientConnection.STATE_SUBSCRIBED;
         client.sendResponse(Frame.OK);
+        pullAfter = true;
     }
 
     private void rdy(String[] params) throws ClientError {
@@ -484,8 +527,9 @@ final class ProtocolV2 {
         if (count < 0 || count > opts.maxRdyCount) {
             throw fatalErr("E_INVALID", "RDY count " + count + " out of range 0-" + opts.maxRdyCount);
         }
-        client.channel.setReady(client, count);
+        client.readyCount = count;
         client.readyChanged();
+        pullAfter = true;
     }
 
     private void fin(String[] params) throws ClientError {
@@ -498,17 +542,20 @@ final class ProtocolV2 {
         if (failure != null) {
             throw err("E_FIN_FAILED", "FIN " + params[1] + " failed " + failure);
         }
+        client.finished();
+        pullAfter = true;
     }
 
-    private void fin(byte[] buf, int idAt) {
-        long id = Message.parseId(java.util.Arrays.copyOfRange(buf, idAt, idAt + MessageId.SIZE));
-        String failure = client.channel.finish(client, id);
+    private void fin(byte[] rawId) {
+        String failure = client.channel.finish(client, Message.parseId(rawId));
         if (failure != null) {
-            String text = "E_FIN_FAILED FIN " + new String(buf, idAt, MessageId.SIZE, StandardCharsets.ISO_8859_1)
-                    + " failed " + failure;
+            String text = "E_FIN_FAILED FIN " + new String(rawId, StandardCharsets.ISO_8859_1) + " failed " + failure;
             LOG.infof("[%s] %s", client, text);
             client.sendError(text);
+            return;
         }
+        client.finished();
+        pullAfter = true;
     }
 
     private void req(String[] params) throws ClientError {
@@ -520,15 +567,12 @@ final class ProtocolV2 {
         long timeoutMs = base10(params[2], "REQ could not parse timeout " + params[2]);
         long maxMs = opts.maxReqTimeout.toMillis();
         long clamped = Math.max(0, Math.min(timeoutMs, maxMs));
-        String failure;
-        try {
-            failure = client.channel.requeue(client, id, clamped * 1_000_000L);
-        } catch (IOException e) {
-            failure = e.getMessage();
-        }
+        String failure = client.channel.requeue(client, id, clamped * 1_000_000L);
         if (failure != null) {
             throw err("E_REQ_FAILED", "REQ " + params[1] + " failed " + failure);
         }
+        client.requeued();
+        pullAfter = true;
     }
 
     private void touch(String[] params) throws ClientError {
@@ -547,7 +591,8 @@ final class ProtocolV2 {
         if (client.state != ClientConnection.STATE_SUBSCRIBED) {
             throw fatalErr("E_INVALID", "cannot CLS in current state");
         }
-        client.channel.setReady(client, 0);
+        client.readyCount = 0;
+        client.readyChanged();
         client.state = ClientConnection.STATE_CLOSING;
         client.sendResponse(Frame.CLOSE_WAIT);
     }
@@ -568,29 +613,19 @@ final class ProtocolV2 {
         return Message.parseId(raw);
     }
 
-    private void checkMessageSize(String command, int len) throws ClientError {
+    /** The size-checked body of a PUB or DPUB, or null until it has arrived. */
+    private byte[] messageBody(String command) throws ClientError {
+        int len = decoder.bodySize();
+        if (len == CommandDecoder.NEED_MORE) {
+            return null;
+        }
         if (len <= 0) {
             throw fatalErr("E_BAD_MESSAGE", command + " invalid message body size " + len);
         }
         if (len > opts.maxMsgSize) {
             throw fatalErr("E_BAD_MESSAGE", command + " message too big " + len + " > " + opts.maxMsgSize);
         }
-    }
-
-    private static int readLen(byte[] buf, int at) throws NeedMore {
-        if (buf.length - at < 4) {
-            throw NeedMore.INSTANCE;
-        }
-        return int32(buf, at);
-    }
-
-    private static byte[] body(byte[] buf, int at, int len) throws NeedMore {
-        if (buf.length - at < len) {
-            throw NeedMore.INSTANCE;
-        }
-        byte[] body = new byte[len];
-        System.arraycopy(buf, at, body, 0, len);
-        return body;
+        return decoder.body(len);
     }
 
     private static int int32(byte[] b, int at) {
@@ -657,15 +692,6 @@ final class ProtocolV2 {
         ClientError(String message, boolean fatal) {
             super(message, null, false, false);
             this.fatal = fatal;
-        }
-    }
-
-    /** The command's body has not fully arrived yet. */
-    private static final class NeedMore extends Exception {
-        static final NeedMore INSTANCE = new NeedMore();
-
-        private NeedMore() {
-            super(null, null, false, false);
         }
     }
 }

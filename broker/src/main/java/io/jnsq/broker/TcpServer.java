@@ -78,7 +78,7 @@ public class TcpServer {
             server = vertx.createNetServer(netOptions).connectHandler(socket -> {
                 ClientConnection client = new ClientConnection(vertx, socket, context, nsqd);
                 connections.incrementAndGet();
-                ProtocolV2 protocol = new ProtocolV2(client, nsqd);
+                ProtocolV2 protocol = new ProtocolV2(client, nsqd, context);
                 LOG.debugf("TCP: new client(%s)", client);
                 socket.handler(protocol::onData);
                 socket.closeHandler(v -> {

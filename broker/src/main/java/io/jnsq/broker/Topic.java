@@ -1,6 +1,5 @@
 package io.jnsq.broker;
 
-import io.jnsq.broker.storage.BackendQueue;
 import io.jnsq.protocol.Names;
 import io.jnsq.protocol.stats.ChannelStats;
 import io.jnsq.protocol.stats.TopicStats;
@@ -10,15 +9,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
- * A topic: copies every published message to each of its channels. While it has no channel, or is paused, it keeps
- * the messages itself (memory, then its backend) and hands them all to the channels when it can.
+ * A topic: copies every published message into each of its channels' queues (never to consumers: they pull from
+ * their channel). While it has no channel, or is paused, it keeps the messages itself (memory, then its
+ * {@link Backlog}); when it can deliver again they are moved to the channels a bounded batch at a time on the
+ * topic's storage lane, as nsqd's topic message pump does, and new messages queue behind them so order is kept.
  */
 final class Topic {
 
     private static final Logger LOG = Logger.getLogger(Topic.class);
+    private static final int MOVE_BATCH = 1024;
 
     final String name;
     final boolean ephemeral;
@@ -27,10 +30,12 @@ final class Topic {
     private final long memQueueSize;
     private final Map<String, Channel> channels = new LinkedHashMap<>();
     private final ArrayDeque<Message> memory = new ArrayDeque<>();
-    private final BackendQueue backend;
+    private final Backlog backlog;
+    private final StorageThreads.Lane lane;
     private final LatencyWindow e2e;
     private boolean paused;
     private boolean deleted;
+    private boolean moving; // a move of held messages to the channels is scheduled or running
     private long messageCount;
     private long messageBytes;
 
@@ -39,56 +44,60 @@ final class Topic {
         this.ephemeral = Names.isEphemeral(name);
         this.nsqd = nsqd;
         this.memQueueSize = nsqd.memQueueSize();
-        this.backend = nsqd.backends().open(name, ephemeral);
+        this.lane = nsqd.storage().newLane();
+        this.backlog = new Backlog(nsqd.backends().open(name, ephemeral), lane, nsqd.durable(), this::heldArrived,
+                nsqd::reportHealth);
         this.e2e = nsqd.newLatencyWindow();
     }
 
-    void put(Message m) throws PublishRefusedException {
-        putAll(List.of(m));
-    }
-
-    /** Publishes a batch atomically: all of it is taken, or none of it and the reason is thrown. */
-    synchronized void putAll(List<Message> batch) throws PublishRefusedException {
-        if (deleted) {
-            throw new PublishRefusedException("exiting");
-        }
-        boolean holding = paused || channels.isEmpty();
-        if (holding) {
-            if (!(memory.size() + batch.size() <= memQueueSize && backend.depth() == 0 || backend.acceptsWrites())) {
-                throw new PublishRefusedException("queue full");
+    /**
+     * Publishes a batch atomically: all of it is taken, or none of it and the future fails with
+     * {@link PublishRefusedException}. The future completes once what had to go to disk is there (at once when
+     * everything fit in memory), so the publisher hears OK only for messages the broker holds.
+     */
+    CompletableFuture<Void> publish(List<Message> batch) {
+        CompletableFuture<Void> done;
+        synchronized (this) {
+            if (deleted) {
+                return CompletableFuture.failedFuture(new PublishRefusedException("exiting"));
             }
-        } else {
-            for (Channel c : channels.values()) {
-                if (!c.canAccept(batch.size())) {
-                    throw new PublishRefusedException("queue full");
+            if (isHolding()) {
+                if (!(memory.size() + batch.size() <= memQueueSize && backlog.isEmpty() || backlog.acceptsWrites())) {
+                    return CompletableFuture.failedFuture(new PublishRefusedException("queue full"));
                 }
-            }
-        }
-        try {
-            if (holding) {
-                for (Message m : batch) {
-                    hold(m);
-                }
-                if (nsqd.durable()) {
-                    backend.sync();
-                } else {
-                    backend.flush();
+                done = hold(batch);
+                if (!paused && !channels.isEmpty()) {
+                    scheduleMove();
                 }
             } else {
-                fanOut(batch);
+                for (Channel c : channels.values()) {
+                    if (!c.canAccept(batch.size())) {
+                        return CompletableFuture.failedFuture(new PublishRefusedException("queue full"));
+                    }
+                }
+                done = copyToChannels(batch);
             }
-        } catch (IOException e) {
-            nsqd.reportHealth(e);
-            throw new PublishRefusedException(e.getMessage());
+            messageCount += batch.size();
+            for (Message m : batch) {
+                messageBytes += m.body.length;
+            }
         }
-        messageCount += batch.size();
-        for (Message m : batch) {
-            messageBytes += m.body.length;
+        if (done.isDone() && !done.isCompletedExceptionally()) {
+            nsqd.clearHealthIfRecovered();
+            return done;
         }
-        nsqd.clearHealthIfRecovered();
+        return done.handle((v, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                throw new java.util.concurrent.CompletionException(new PublishRefusedException(cause.getMessage()));
+            }
+            nsqd.clearHealthIfRecovered();
+            return null;
+        });
     }
 
-    /** Returns the channel, creating it (and handing it what the topic held) when it is new. */
+    /** Returns the channel, creating it (and starting to move what the topic held into it) when it is new. */
     Channel getChannel(String channelName) {
         Channel channel;
         synchronized (this) {
@@ -99,7 +108,7 @@ final class Topic {
             channel = new Channel(this, channelName, nsqd);
             channels.put(channelName, channel);
             if (!paused) {
-                drainHeld();
+                scheduleMove();
             }
         }
         LOG.infof("TOPIC(%s): new channel(%s)", name, channelName);
@@ -145,7 +154,7 @@ final class Topic {
     void unpause() {
         synchronized (this) {
             paused = false;
-            drainHeld();
+            scheduleMove();
         }
         nsqd.persistMetadataSoon();
     }
@@ -155,9 +164,11 @@ final class Topic {
     }
 
     /** Drops what the topic itself holds (not its channels' queues), as nsqd's topic empty does. */
-    synchronized void empty() throws IOException {
-        memory.clear();
-        backend.empty();
+    void empty() throws IOException {
+        synchronized (this) {
+            memory.clear();
+        }
+        backlog.empty();
     }
 
     /** Deletes the topic's channels and storage. */
@@ -168,11 +179,11 @@ final class Topic {
             toDelete = new ArrayList<>(channels.values());
             channels.clear();
             memory.clear();
-            try {
-                backend.delete();
-            } catch (IOException e) {
-                LOG.warnf("topic %s: could not remove its queue files: %s", name, e.getMessage());
-            }
+        }
+        try {
+            backlog.delete();
+        } catch (IOException e) {
+            LOG.warnf("topic %s: could not remove its queue files: %s", name, e.getMessage());
         }
         for (Channel c : toDelete) {
             c.delete();
@@ -182,15 +193,12 @@ final class Topic {
 
     /** Clean shutdown: what the topic holds goes to its backend; then each channel flushes. */
     void flush() throws IOException {
+        List<Message> rest;
         synchronized (this) {
-            if (backend.acceptsWrites()) {
-                for (Message m : memory) {
-                    backend.put(m.encode());
-                }
-                memory.clear();
-                backend.close();
-            }
+            rest = new ArrayList<>(memory);
+            memory.clear();
         }
+        backlog.flushAndClose(rest);
         for (Channel c : channels()) {
             c.flush();
         }
@@ -207,48 +215,115 @@ final class Topic {
                 channelStats.add(c.stats(includeClients));
             }
         }
-        return new TopicStats(name, channelStats, memory.size() + backend.depth(), backend.depth(), messageCount,
-                messageBytes, paused, e2e.stats());
+        return new TopicStats(name, channelStats, memory.size() + backlog.depth(), backlog.depth(),
+                messageCount, messageBytes, paused, e2e.stats());
     }
 
     // ---- inside the lock ----
 
-    private void hold(Message m) throws IOException {
-        if (memory.size() < memQueueSize && backend.depth() == 0) {
-            memory.add(m);
-        } else {
-            backend.put(m.encode());
-        }
+    /** Whether published messages stay with the topic: no channel, paused, or older held messages still to move. */
+    private boolean isHolding() {
+        return paused || channels.isEmpty() || !memory.isEmpty() || !backlog.isEmpty();
     }
 
-    private void fanOut(List<Message> batch) throws IOException {
+    private CompletableFuture<Void> hold(List<Message> batch) {
+        List<Message> toDisk = null;
+        for (Message m : batch) {
+            if (toDisk == null && memory.size() < memQueueSize && backlog.isEmpty()) {
+                memory.add(m);
+            } else {
+                if (toDisk == null) {
+                    toDisk = new ArrayList<>();
+                }
+                toDisk.add(m);
+            }
+        }
+        return toDisk == null ? Backlog.DONE : backlog.write(toDisk);
+    }
+
+    private CompletableFuture<Void> copyToChannels(List<Message> batch) {
+        CompletableFuture<Void> all = Backlog.DONE;
         int i = 0;
         int last = channels.size() - 1;
         for (Channel c : channels.values()) {
-            // the last channel takes the originals; the others get copies (attempts and delivery state are per channel)
-            c.putAll(batch, i++ != last);
+            // the last channel takes the originals; the others get copies
+            CompletableFuture<Void> f = c.put(batch, i++ != last);
+            if (f != Backlog.DONE) {
+                all = all == Backlog.DONE ? f : CompletableFuture.allOf(all, f);
+            }
+        }
+        return all;
+    }
+
+    private void scheduleMove() {
+        if (moving || channels.isEmpty() || memory.isEmpty() && backlog.isEmpty()) {
+            return;
+        }
+        moving = true;
+        lane.execute(this::moveHeld);
+    }
+
+    /** The backlog prefetched held messages: continue moving them if a move was waiting for them. */
+    private void heldArrived() {
+        synchronized (this) {
+            if (!moving) {
+                scheduleMove();
+            }
         }
     }
 
-    private void drainHeld() {
-        if (channels.isEmpty()) {
-            return;
-        }
-        List<Message> held = new ArrayList<>(memory);
-        memory.clear();
-        try {
-            byte[] data;
-            while ((data = backend.poll()) != null) {
-                held.add(Message.decode(data));
+    /**
+     * Moves one batch of held messages into the channels (storage lane). The next batch follows once the channels
+     * have this one (on disk where it had to go), so a large backlog streams through with bounded memory.
+     */
+    private void moveHeld() {
+        List<Message> batch = new ArrayList<>();
+        CompletableFuture<Void> placed;
+        synchronized (this) {
+            if (paused || deleted || channels.isEmpty()) {
+                moving = false;
+                return;
             }
-            if (!held.isEmpty()) {
-                fanOut(held);
+            while (batch.size() < MOVE_BATCH) {
+                Message m = memory.poll();
+                if (m == null && (m = backlog.poll()) == null) {
+                    break;
+                }
+                batch.add(m);
             }
-        } catch (IOException e) {
-            // a channel could not store them (a full disk): the topic keeps them rather than lose them
-            memory.addAll(held);
-            LOG.errorf("topic %s: cannot move %d held messages to its channels: %s", name, held.size(), e.getMessage());
-            nsqd.reportHealth(e);
+            if (batch.isEmpty()) {
+                moving = false; // more may be on disk: heldArrived() starts again when it is prefetched
+                return;
+            }
+            placed = copyToChannels(batch);
         }
+        placed.whenComplete((v, e) -> {
+            if (e != null) {
+                keepAfterFailedMove(batch, e);
+                return;
+            }
+            backlog.releaseReads();
+            lane.execute(this::moveHeld);
+        });
+    }
+
+    /**
+     * A channel could not store a batch (a full disk): the topic keeps it rather than lose it, and tries again in a
+     * second. A channel that did take part of the batch may see those messages twice (at least once, never lost).
+     */
+    private void keepAfterFailedMove(List<Message> batch, Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        LOG.errorf("topic %s: cannot move %d held messages to its channels: %s", name, batch.size(), cause.getMessage());
+        synchronized (this) {
+            for (int i = batch.size() - 1; i >= 0; i--) {
+                memory.addFirst(batch.get(i).copy());
+            }
+            moving = false;
+        }
+        nsqd.later(1000, () -> {
+            synchronized (this) {
+                scheduleMove();
+            }
+        });
     }
 }

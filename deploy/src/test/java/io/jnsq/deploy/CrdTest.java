@@ -20,7 +20,7 @@ class CrdTest {
     void theCommittedCrdIsTheGeneratedOne() throws Exception {
         assertThat(GENERATED).as("built by the operator module").exists();
         assertThat(Files.readString(COMMITTED))
-                .as("deploy/crds is stale: cp " + Manifests.ROOT.relativize(GENERATED) + " deploy/crds/ deploy/helm/jnsq-operator/crds/")
+                .as("deploy/crds is stale: ./mvnw -pl operator process-test-classes; cp " + Manifests.ROOT.relativize(GENERATED) + " deploy/crds/ deploy/helm/jnsq-operator/crds/")
                 .isEqualTo(Files.readString(GENERATED));
     }
 
@@ -33,11 +33,14 @@ class CrdTest {
         assertThat(version.at("/subresources/scale/specReplicasPath").asText()).isEqualTo(".spec.nsqd.replicas");
         assertThat(version.at("/subresources/scale/statusReplicasPath").asText()).isEqualTo(".status.nsqdReadyReplicas");
         assertThat(version.at("/subresources/status").isObject()).isTrue();
-        assertThat(version.path("additionalPrinterColumns").findValuesAsText("name")).containsExactlyInAnyOrder("Ready", "Nsqd", "Lookupd", "Age");
+        assertThat(version.path("additionalPrinterColumns").findValuesAsText("name")).as("kubectl get nsq").containsExactly("Ready", "Nsqd", "Lookupd", "Age");
         JsonNode nsqd = version.at("/schema/openAPIV3Schema/properties/spec/properties/nsqd/properties");
         assertThat(nsqd.at("/replicas/default").asInt()).isEqualTo(3);
         assertThat(nsqd.at("/replicas/minimum").asInt()).isZero();
         assertThat(nsqd.at("/storage/properties/size/default").asText()).isEqualTo("10Gi");
+        assertThat(nsqd.at("/forceScaleDown/default").asBoolean()).isFalse();
+        JsonNode drain = version.at("/schema/openAPIV3Schema/properties/status/properties/drain/properties");
+        assertThat(drain.fieldNames()).toIterable().contains("pod", "phase", "startedAt", "remaining", "message");
     }
 
     @Test
@@ -47,7 +50,7 @@ class CrdTest {
         assertThat(example.getApiVersion()).isEqualTo("jnsq.io/v1alpha1");
         assertThat(example.getSpec().nsqd.replicas).isEqualTo(3);
         assertThat(example.getSpec().nsqd.storage.size).isEqualTo("5Gi");
-        assertThat(io.jnsq.operator.ComponentFlags.problem(example.getSpec())).isEmpty();
+        assertThat(io.jnsq.operator.model.ComponentFlags.problem(example.getSpec())).isEmpty();
         assertThat(new YAMLMapper().readTree(Manifests.DEPLOY.resolve("examples/nsqcluster.yaml").toFile()).path("kind").asText())
                 .isEqualTo("NsqCluster");
     }

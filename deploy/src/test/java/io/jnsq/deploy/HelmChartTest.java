@@ -26,18 +26,28 @@ class HelmChartTest {
     void rendersTheOperatorWithLeastPrivilegeRbac() throws Exception {
         List<JsonNode> objects = render();
         assertThat(objects).extracting(o -> o.path("kind").asText())
-                .containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Deployment");
+                .containsExactlyInAnyOrder("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment");
         JsonNode deployment = Manifests.only(objects, "Deployment");
         JsonNode container = deployment.at("/spec/template/spec/containers/0");
         assertThat(container.path("image").asText()).isEqualTo("ghcr.io/jnsq/jnsq-operator:0.1.0-SNAPSHOT");
-        assertThat(container.at("/env/0/value").asText()).isEqualTo("*");
+        assertThat(container.at("/env/0/name").asText()).isEqualTo("JNSQ_OPERATOR_LEADER_ELECTION_NAMESPACE");
+        assertThat(container.at("/env/0/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("metadata.namespace");
+        assertThat(container.at("/env/1/value").asText()).isEqualTo("*");
+        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
+        assertThat(deployment.at("/spec/replicas").asInt()).as("two replicas, one leader").isEqualTo(2);
         assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
         assertThat(deployment.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean()).isTrue();
         assertThat(deployment.at("/spec/template/spec/serviceAccountName").asText()).isEqualTo("jnsq-operator");
 
         JsonNode role = Manifests.only(objects, "ClusterRole");
-        assertThat(role.path("rules").toString()).doesNotContain("\"*\"").doesNotContain("secrets").doesNotContain("pods");
+        assertThat(role.path("rules").toString()).doesNotContain("\"*\"").doesNotContain("secrets").doesNotContain("pods")
+                .doesNotContain("leases");
         assertThat(role.path("rules")).anySatisfy(r -> assertThat(r.path("resources").toString()).contains("nsqclusters/status"));
+        assertThat(role.path("rules")).filteredOn(r -> r.path("resources").toString().contains("\"nsqclusters\""))
+                .singleElement().satisfies(r -> assertThat(r.path("verbs").toString()).isEqualTo("[\"get\",\"list\",\"watch\"]"));
+        JsonNode leases = Manifests.only(objects, "Role");
+        assertThat(leases.at("/metadata/namespace").asText()).isEqualTo("jnsq-system");
+        assertThat(leases.at("/rules/0/resources/0").asText()).isEqualTo("leases");
         JsonNode binding = Manifests.only(objects, "ClusterRoleBinding");
         assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo("jnsq-system");
     }
@@ -47,13 +57,13 @@ class HelmChartTest {
         JsonNode deployment = Manifests.only(render("image.tag", "1.2.3", "watchNamespaces[0]", "team-a",
                 "watchNamespaces[1]", "team-b"), "Deployment");
         assertThat(deployment.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("ghcr.io/jnsq/jnsq-operator:1.2.3");
-        assertThat(deployment.at("/spec/template/spec/containers/0/env/0/value").asText()).isEqualTo("team-a,team-b");
+        assertThat(deployment.at("/spec/template/spec/containers/0/env/1/value").asText()).isEqualTo("team-a,team-b");
     }
 
     @Test
     void thePlainManifestsAreWhatTheChartRenders() throws Exception {
         List<JsonNode> rendered = render();
-        for (String kind : List.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Deployment")) {
+        for (String kind : List.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment")) {
             JsonNode plain = null;
             try (var files = Files.list(Manifests.DEPLOY.resolve("operator"))) {
                 for (Path f : files.sorted().toList()) {
@@ -67,6 +77,50 @@ class HelmChartTest {
             assertThat(plain).as("deploy/operator has a " + kind).isNotNull();
             assertThat(plain).as(kind).isEqualTo(Manifests.withoutHelmLabels(Manifests.only(rendered, kind)));
         }
+    }
+
+    /**
+     * Every API call the operator made in its tests against a real API server (operator/target/operator-api-calls.txt,
+     * from the server's audit log) is granted by the chart's rendered ClusterRole, or by its Role in the operator's
+     * own namespace, or to every authenticated user by Kubernetes' default roles.
+     */
+    @Test
+    void everyCallTheOperatorMadeInItsTestsIsGrantedByTheRenderedChart() throws Exception {
+        Path calls = Manifests.ROOT.resolve("operator/target/operator-api-calls.txt");
+        assertThat(calls).as("written by the operator module's OperatorApiCallsTest").exists();
+        List<JsonNode> objects = render();
+        JsonNode clusterRole = Manifests.only(objects, "ClusterRole");
+        JsonNode role = Manifests.only(objects, "Role");
+        List<String> lines = Files.readAllLines(calls).stream().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).as("calls recorded").hasSizeGreaterThan(10);
+        for (String line : lines) {
+            String[] f = line.split("\t", -1);
+            String verb = f[0];
+            String group = f[1];
+            String resource = f[2];
+            boolean everyone = group.equals("authorization.k8s.io") && resource.startsWith("selfsubject") && verb.equals("create");
+            boolean granted = everyone || grants(clusterRole, verb, group, resource)
+                    || (f[3].equals("operator-namespace") && grants(role, verb, group, resource));
+            assertThat(granted).as(line.replace('\t', ' ')).isTrue();
+        }
+    }
+
+    private static boolean grants(JsonNode role, String verb, String group, String resource) {
+        for (JsonNode r : role.path("rules")) {
+            if (contains(r.path("apiGroups"), group) && contains(r.path("resources"), resource) && contains(r.path("verbs"), verb)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains(JsonNode list, String value) {
+        for (JsonNode n : list) {
+            if (n.asText().equals(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("nsqclusters")
 @Singular("nsqcluster")
 @ShortNames("nsq")
+// kubectl get nsq: NAME READY NSQD LOOKUPD AGE (in this order: CrdGeneration keeps it)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.ready", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Nsqd", jsonPath = ".status.nsqd", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Lookupd", jsonPath = ".status.lookupd", type = AdditionalPrinterColumn.Type.STRING)

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import io.jnsq.operator.model.Images;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +62,10 @@ public class NsqClusterSpec {
         @Min(10)
         @Default("600")
         public int drainTimeoutSeconds = 600;
+        @JsonPropertyDescription("scale down without draining the leaving brokers (their messages are lost unless "
+                + "their volumes are kept); for a drain that cannot finish")
+        @Default("false")
+        public boolean forceScaleDown;
         @JsonPropertyDescription("seconds a stopping nsqd gets to flush memory to disk before it is killed")
         @Min(10)
         @Default("120")

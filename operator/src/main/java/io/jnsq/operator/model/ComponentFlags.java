@@ -1,0 +1,144 @@
+package io.jnsq.operator.model;
+
+import io.jnsq.operator.NsqClusterSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The command lines of nsqd and nsqlookupd as the operator builds them: the flags it owns (addresses, data path,
+ * lookupd peers) and the user's {@code config} map, checked first: an unknown flag or one the operator owns is refused
+ * with a message for the status, rather than a crash-looping pod.
+ */
+public final class ComponentFlags {
+
+    private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9-]*$");
+
+    /** nsqd flags a user may set through {@code spec.nsqd.config}. */
+    static final Set<String> NSQD_FLAGS = Set.of("auth-http-address", "auth-http-request-method", "broadcast-http-port",
+            "broadcast-tcp-port", "deflate", "e2e-processing-latency-percentile", "e2e-processing-latency-window-time",
+            "http-client-connect-timeout", "http-client-request-timeout", "log-level", "log-prefix", "max-body-size",
+            "max-bytes-per-file", "max-channel-consumers", "max-deflate-level", "max-heartbeat-interval", "max-msg-size",
+            "max-msg-timeout", "max-output-buffer-size", "max-output-buffer-timeout", "max-rdy-count", "max-req-timeout",
+            "mem-queue-size", "min-output-buffer-timeout", "msg-timeout", "node-id", "output-buffer-timeout",
+            "queue-scan-dirty-percent", "queue-scan-interval", "queue-scan-refresh-interval", "queue-scan-selection-count",
+            "queue-scan-worker-pool-max", "snappy", "statsd-address", "statsd-exclude-ephemeral", "statsd-interval",
+            "statsd-mem-stats", "statsd-prefix", "statsd-udp-packet-size", "sync-every", "sync-timeout");
+    /** nsqd flags the operator sets itself. */
+    static final Set<String> NSQD_OWNED = Set.of("tcp-address", "http-address", "https-address", "broadcast-address",
+            "lookupd-tcp-address", "data-path", "config");
+    static final Set<String> LOOKUPD_FLAGS = Set.of("inactive-producer-timeout", "tombstone-lifetime", "log-level", "log-prefix");
+    static final Set<String> LOOKUPD_OWNED = Set.of("tcp-address", "http-address", "broadcast-address", "config");
+
+    private ComponentFlags() {
+    }
+
+    /** What is wrong with the spec's flags, or empty. */
+    public static Optional<String> problem(NsqClusterSpec spec) {
+        return check("nsqd", spec.nsqd.config, NSQD_FLAGS, NSQD_OWNED)
+                .or(() -> check("lookupd", spec.lookupd.config, LOOKUPD_FLAGS, LOOKUPD_OWNED));
+    }
+
+    private static Optional<String> check(String part, Map<String, String> config, Set<String> allowed, Set<String> owned) {
+        if (config == null) {
+            return Optional.empty();
+        }
+        for (var e : config.entrySet()) {
+            String name = e.getKey().startsWith("--") ? e.getKey().substring(2) : e.getKey();
+            if (owned.contains(name)) {
+                return Optional.of("spec." + part + ".config." + e.getKey() + ": the operator sets --" + name + " itself");
+            }
+            if (!NAME.matcher(name).matches() || !allowed.contains(name)) {
+                return Optional.of("spec." + part + ".config." + e.getKey() + ": not a " + (part.equals("nsqd") ? "nsqd" : "nsqlookupd") + " flag");
+            }
+            if (e.getValue() == null || e.getValue().contains("\n")) {
+                return Optional.of("spec." + part + ".config." + e.getKey() + ": needs a one-line value");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** nsqd's flags as its args file holds them; the per-pod broadcast address is on the command line. */
+    public static List<String> nsqd(NsqClusterSpec spec, ClusterNames names) {
+        List<String> args = new ArrayList<>(List.of(
+                "--tcp-address=0.0.0.0:" + ClusterNames.NSQD_TCP,
+                "--http-address=0.0.0.0:" + ClusterNames.NSQD_HTTP,
+                "--data-path=/data"));
+        for (int i = 0; i < spec.lookupd.replicas; i++) {
+            args.add("--lookupd-tcp-address=" + names.podHost(ClusterNames.LOOKUPD, i) + ":" + ClusterNames.LOOKUPD_TCP);
+        }
+        userFlags(spec.nsqd.config, args);
+        return args;
+    }
+
+    public static List<String> lookupd(NsqClusterSpec spec, ClusterNames names) {
+        List<String> args = new ArrayList<>(List.of(
+                "--tcp-address=0.0.0.0:" + ClusterNames.LOOKUPD_TCP,
+                "--http-address=0.0.0.0:" + ClusterNames.LOOKUPD_HTTP));
+        userFlags(spec.lookupd.config, args);
+        return args;
+    }
+
+    public static List<String> admin(NsqClusterSpec spec, ClusterNames names) {
+        List<String> args = new ArrayList<>(List.of("--http-address=0.0.0.0:" + ClusterNames.ADMIN_HTTP));
+        for (int i = 0; i < spec.lookupd.replicas; i++) {
+            args.add("--lookupd-http-address=" + names.podHost(ClusterNames.LOOKUPD, i) + ":" + ClusterNames.LOOKUPD_HTTP);
+        }
+        return args;
+    }
+
+    /** The address a pod advertises: its stable DNS name, from the pod name Kubernetes puts in $(POD_NAME). */
+    public static String broadcastAddress(ClusterNames names, String component) {
+        return "--broadcast-address=$(POD_NAME)." + names.headless(component) + "." + names.namespace() + ".svc";
+    }
+
+    private static void userFlags(Map<String, String> config, List<String> args) {
+        if (config != null) {
+            new TreeMap<>(config).forEach((k, v) -> args.add("--" + (k.startsWith("--") ? k.substring(2) : k) + "=" + v));
+        }
+    }
+
+    /**
+     * The args file a component reads its flags from ({@code @/etc/jnsq/nsqd.args}, picocli's argument files): one
+     * flag a line, quoted where it holds a blank, a quote or a {@code #}.
+     */
+    public static String argsFile(List<String> args) {
+        StringBuilder sb = new StringBuilder();
+        for (String a : args) {
+            boolean quote = a.isEmpty() || a.chars().anyMatch(ch -> Character.isWhitespace(ch) || ch == '"' || ch == '\'' || ch == '#' || ch == '\\');
+            sb.append(quote ? '"' + a.replace("\\", "\\\\").replace("\"", "\\\"") + '"' : a).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** A short hash of what a pod runs: when it changes, the pod template changes and the pods roll. */
+    public static String hash(String image, String argsFile) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(image.getBytes(StandardCharsets.UTF_8));
+            d.update((byte) 0);
+            d.update(argsFile.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The config hash the pod template of {@code component} gets for this spec (what rolls its pods). */
+    public static String configHash(NsqClusterSpec spec, ClusterNames names, String component) {
+        List<String> flags = switch (component) {
+            case ClusterNames.NSQD -> nsqd(spec, names);
+            case ClusterNames.LOOKUPD -> lookupd(spec, names);
+            default -> admin(spec, names);
+        };
+        return hash(Images.of(spec, component), argsFile(flags));
+    }
+}

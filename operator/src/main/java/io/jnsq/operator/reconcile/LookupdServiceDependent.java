@@ -1,0 +1,28 @@
+package io.jnsq.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.jnsq.operator.NsqCluster;
+import io.jnsq.operator.model.ClusterNames;
+import io.jnsq.operator.model.ClusterServices;
+
+/** lookupd's client Service (HTTP discovery). */
+@KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR))
+public class LookupdServiceDependent extends OwnedDependent<Service> {
+
+    public LookupdServiceDependent() {
+        super(Service.class);
+    }
+
+    @Override
+    String name(ClusterNames names) {
+        return names.of(ClusterNames.LOOKUPD);
+    }
+
+    @Override
+    protected Service desired(NsqCluster cluster, Context<NsqCluster> context) {
+        return ClusterServices.lookupd(cluster);
+    }
+}

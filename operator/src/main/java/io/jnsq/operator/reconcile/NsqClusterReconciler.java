@@ -1,0 +1,221 @@
+package io.jnsq.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
+import io.jnsq.operator.NsqCluster;
+import io.jnsq.operator.NsqClusterSpec;
+import io.jnsq.operator.NsqClusterStatus;
+import io.jnsq.operator.drain.BrokerEndpoints;
+import io.jnsq.operator.drain.DrainChecks;
+import io.jnsq.operator.drain.NsqdDrain;
+import io.jnsq.operator.drain.ScaleDown;
+import io.jnsq.operator.drain.ScaleDown.Notice;
+import io.jnsq.operator.model.ClusterNames;
+import io.jnsq.operator.model.ComponentFlags;
+import io.jnsq.operator.model.Conditions;
+import io.jnsq.operator.reconcile.NsqdStatefulSetDependent.NsqdPlan;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs an NsqCluster, as a checklist: honour a pause; refuse an invalid spec; plan storage growth and the nsqd
+ * scale-down (drain first); apply every owned object through the workflow below (server-side apply, one informer a
+ * dependent); report conditions, counts and endpoints in the status, written only when it changed; tell the user
+ * about each decision with an Event.
+ *
+ * <p>A new owned object is one more {@link Dependent} here and one {@link OwnedDependent} subclass (with a model
+ * class that builds it). One that only some clusters have takes a condition: {@code reconcilePrecondition} deletes it
+ * when false (as {@link AdminEnabled} does), {@code activationCondition} leaves it alone and does not even watch its
+ * kind when false (for kinds whose CRD may not be installed).
+ */
+@ControllerConfiguration(name = "nsqcluster", fieldManager = ClusterNames.FIELD_MANAGER,
+        // annotation changes (pause) do not bump the generation: SpecOrPauseChanged decides instead
+        generationAwareEventProcessing = false,
+        informer = @Informer(onUpdateFilter = SpecOrPauseChanged.class))
+@Workflow(explicitInvocation = true, dependents = {
+        @Dependent(name = "flags", type = FlagsConfigMapDependent.class),
+        @Dependent(name = "lookupd-headless", type = LookupdHeadlessServiceDependent.class),
+        @Dependent(name = "lookupd-service", type = LookupdServiceDependent.class),
+        @Dependent(name = "nsqd-headless", type = NsqdHeadlessServiceDependent.class),
+        @Dependent(name = "lookupd", type = LookupdStatefulSetDependent.class, dependsOn = {"flags", "lookupd-headless"},
+                readyPostcondition = StatefulSetReady.class),
+        @Dependent(name = "nsqd", type = NsqdStatefulSetDependent.class, dependsOn = {"flags", "nsqd-headless"},
+                readyPostcondition = StatefulSetReady.class),
+        @Dependent(name = "admin", type = AdminDeploymentDependent.class, dependsOn = "flags",
+                reconcilePrecondition = AdminEnabled.class, readyPostcondition = DeploymentReady.class),
+        @Dependent(name = "admin-service", type = AdminServiceDependent.class, reconcilePrecondition = AdminEnabled.class),
+        @Dependent(name = "lookupd-budget", type = LookupdBudgetDependent.class),
+        @Dependent(name = "nsqd-budget", type = NsqdBudgetDependent.class),
+})
+public class NsqClusterReconciler implements Reconciler<NsqCluster> {
+
+    private final BrokerEndpoints endpoints;
+    private final NsqdDrain drain;
+    private final DrainChecks checks = new DrainChecks();
+    private final StorageGrowth storage;
+    private final ClusterEvents events;
+    private final Clock clock;
+
+    public NsqClusterReconciler(BrokerEndpoints endpoints, NsqdDrain drain, StorageGrowth storage, ClusterEvents events, Clock clock) {
+        this.endpoints = endpoints;
+        this.drain = drain;
+        this.storage = storage;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    public static boolean isPaused(NsqCluster cluster) {
+        return cluster.getMetadata().getAnnotations() != null
+                && "true".equalsIgnoreCase(cluster.getMetadata().getAnnotations().get(ClusterNames.PAUSE_ANNOTATION));
+    }
+
+    @Override
+    public UpdateControl<NsqCluster> reconcile(NsqCluster cluster, Context<NsqCluster> context) {
+        Instant now = clock.instant();
+        NsqClusterStatus before = cluster.getStatus() == null ? new NsqClusterStatus() : cluster.getStatus();
+        Pass pass = new Pass(cluster, context, StatusReport.startingFrom(before, cluster, now));
+
+        if (isPaused(cluster)) {
+            if (!Conditions.isTrue(before.conditions, Conditions.PAUSED)) {
+                pass.notices.add(new Notice(false, "Paused", "reconciliation paused by annotation " + ClusterNames.PAUSE_ANNOTATION));
+            }
+            pass.status.paused(true);
+            return pass.finish(Optional.empty());
+        }
+        if (Conditions.isTrue(before.conditions, Conditions.PAUSED)) {
+            pass.notices.add(new Notice(false, "Resumed", "annotation " + ClusterNames.PAUSE_ANNOTATION + " removed: reconciling again"));
+        }
+        pass.status.paused(false);
+
+        Optional<String> invalid = ComponentFlags.problem(cluster.getSpec());
+        if (invalid.isPresent()) {
+            if (!invalid.get().equals(Conditions.find(before.conditions, Conditions.WARNING).map(c -> c.getMessage()).orElse(null))) {
+                pass.notices.add(new Notice(true, "InvalidSpec", invalid.get()));
+            }
+            pass.status.invalid(invalid.get());
+            return pass.finish(Optional.empty());
+        }
+
+        ClusterNames names = new ClusterNames(cluster);
+        StatefulSet nsqd = pass.statefulSet(names.of(ClusterNames.NSQD));
+        StatefulSet lookupd = pass.statefulSet(names.of(ClusterNames.LOOKUPD));
+        if (nsqd == null && lookupd == null) {
+            pass.notices.add(new Notice(false, "Creating", "creating nsqlookupd x" + cluster.getSpec().lookupd.replicas
+                    + ", nsqd x" + cluster.getSpec().nsqd.replicas + (cluster.getSpec().admin.enabled ? ", nsqadmin" : "")));
+        }
+
+        StorageGrowth.Outcome volumes = storage.plan(cluster, nsqd);
+        volumes.notice().ifPresent(pass.notices::add);
+        if (volumes.refused().isPresent() && !volumes.refused().get().equals(pass.status.warningMessage(before))) {
+            pass.notices.add(new Notice(true, "StorageChangeRefused", volumes.refused().get()));
+        }
+
+        Integer current = nsqd == null || volumes.recreating() ? null : nsqd.getSpec().getReplicas();
+        ScaleDown.Decision scale = scaleDown(cluster, names, current, before.drain, now);
+        scale.notice().ifPresent(pass.notices::add);
+        noticeChanges(pass, cluster, lookupd, nsqd, scale);
+
+        Optional<WorkflowReconcileResult> result = Optional.empty();
+        if (!volumes.recreating()) {
+            context.managedWorkflowAndDependentResourceContext().put(NsqdPlan.class, new NsqdPlan(scale.replicas(), volumes.claim()));
+            result = Optional.of(context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow());
+        }
+        pass.status.observe(pass.statefulSet(names.of(ClusterNames.LOOKUPD)), pass.statefulSet(names.of(ClusterNames.NSQD)),
+                pass.deployment(names.of(ClusterNames.ADMIN)), result, scale.drain(), volumes);
+        return pass.finish(scale.recheck().or(() -> volumes.recreating() ? Optional.of(Duration.ofSeconds(5)) : Optional.empty()));
+    }
+
+    private ScaleDown.Decision scaleDown(NsqCluster cluster, ClusterNames names, Integer current, NsqClusterStatus.Drain previous, Instant now) {
+        NsqClusterSpec spec = cluster.getSpec();
+        if (current == null || spec.nsqd.replicas >= current || spec.nsqd.forceScaleDown) {
+            if (previous != null) {
+                checks.forget(names.namespace() + "/" + previous.pod);
+            }
+            return ScaleDown.decide(spec, current, previous, null, Optional.empty(), now);
+        }
+        int leaving = current - 1;
+        String pod = names.podName(ClusterNames.NSQD, leaving);
+        Optional<NsqdDrain.Progress> progress = checks.latest(names.namespace() + "/" + pod, () -> drain.check(
+                endpoints.nsqdHttp(names, leaving), endpoints.lookupdHttp(names, spec.lookupd.replicas)));
+        ScaleDown.Decision decision = ScaleDown.decide(spec, current, previous, pod, progress, now);
+        if (decision.drain() == null) {
+            checks.forget(names.namespace() + "/" + pod);
+        }
+        return decision;
+    }
+
+    /** Events for what changes with this pass: scaling up, a rolling restart. */
+    private static void noticeChanges(Pass pass, NsqCluster cluster, StatefulSet lookupd, StatefulSet nsqd, ScaleDown.Decision scale) {
+        if (lookupd != null && lookupd.getSpec().getReplicas() != cluster.getSpec().lookupd.replicas) {
+            pass.notices.add(new Notice(false, "Scaling", "nsqlookupd scaled from " + lookupd.getSpec().getReplicas() + " to "
+                    + cluster.getSpec().lookupd.replicas));
+        }
+        if (nsqd != null && scale.replicas() > nsqd.getSpec().getReplicas()) {
+            pass.notices.add(new Notice(false, "Scaling", "nsqd scaled from " + nsqd.getSpec().getReplicas() + " to " + scale.replicas()));
+        }
+        for (StatefulSet s : new StatefulSet[] {lookupd, nsqd}) {
+            if (s != null) {
+                String was = s.getSpec().getTemplate().getMetadata().getAnnotations().get(ClusterNames.CONFIG_HASH_ANNOTATION);
+                String will = StatusReport.configHash(cluster, s.getMetadata().getName());
+                if (was != null && will != null && !was.equals(will)) {
+                    pass.notices.add(new Notice(false, "RollingRestart", s.getMetadata().getName()
+                            + ": flags or image changed, restarting its pods one at a time"));
+                }
+            }
+        }
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<NsqCluster> updateErrorStatus(NsqCluster cluster, Context<NsqCluster> context, Exception e) {
+        NsqClusterStatus before = cluster.getStatus() == null ? new NsqClusterStatus() : cluster.getStatus();
+        StatusReport status = StatusReport.startingFrom(before, cluster, clock.instant());
+        status.failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        return status.changedFrom(before) ? ErrorStatusUpdateControl.patchStatus(status.asPatch(cluster))
+                : ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+
+    /** One reconcile of one cluster: what it found, what it will report, what it will tell. */
+    private final class Pass {
+        final NsqCluster cluster;
+        final Context<NsqCluster> context;
+        final StatusReport status;
+        final List<Notice> notices = new ArrayList<>();
+
+        Pass(NsqCluster cluster, Context<NsqCluster> context, StatusReport status) {
+            this.cluster = cluster;
+            this.context = context;
+            this.status = status;
+        }
+
+        StatefulSet statefulSet(String name) {
+            return context.getSecondaryResourcesAsStream(StatefulSet.class, true)
+                    .filter(s -> name.equals(s.getMetadata().getName())).findFirst().orElse(null);
+        }
+
+        Deployment deployment(String name) {
+            return context.getSecondaryResourcesAsStream(Deployment.class, true)
+                    .filter(s -> name.equals(s.getMetadata().getName())).findFirst().orElse(null);
+        }
+
+        UpdateControl<NsqCluster> finish(Optional<Duration> recheck) {
+            notices.forEach(n -> events.emit(cluster, n));
+            NsqClusterStatus before = cluster.getStatus() == null ? new NsqClusterStatus() : cluster.getStatus();
+            UpdateControl<NsqCluster> control = status.changedFrom(before) ? UpdateControl.patchStatus(status.asPatch(cluster))
+                    : UpdateControl.noUpdate();
+            return recheck.map(control::rescheduleAfter).orElse(control);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.jnsq.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.jnsq.operator.NsqCluster;
+import io.jnsq.operator.NsqClusterSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The objects an NsqCluster implies, built without any API server and compared whole with golden files
+ * (src/test/resources/golden/). After an intended change: {@code ./mvnw -pl operator test -Dtest=NsqClusterModelTest
+ * -Dgolden.update=true}, then read the diff.
+ */
+class NsqClusterModelTest {
+
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+    private static NsqCluster cluster(String name, NsqClusterSpec spec) {
+        NsqCluster c = new NsqCluster();
+        c.getMetadata().setName(name);
+        c.getMetadata().setNamespace("prod");
+        c.setSpec(spec);
+        return c;
+    }
+
+    /** Everything the operator applies for a cluster, in the workflow's order. */
+    static List<HasMetadata> objects(NsqCluster c) {
+        return List.of(FlagsConfigMap.of(c), ClusterServices.lookupdHeadless(c), ClusterServices.lookupd(c), ClusterServices.nsqdHeadless(c),
+                LookupdStatefulSet.of(c), NsqdStatefulSet.of(c, c.getSpec().nsqd.replicas, NsqdClaim.of(c.getSpec())),
+                AdminDeployment.of(c), ClusterServices.admin(c), DisruptionBudgets.lookupd(c), DisruptionBudgets.nsqd(c));
+    }
+
+    private static void assertGolden(String file, List<HasMetadata> objects) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (HasMetadata o : objects) {
+            sb.append("---\n").append(YAML.writeValueAsString(o));
+        }
+        Path golden = GOLDEN.resolve(file);
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(golden, sb.toString());
+        }
+        assertThat(sb.toString()).as("golden/" + file + " (-Dgolden.update=true rewrites it)").isEqualTo(Files.readString(golden));
+    }
+
+    @Test
+    void theDefaultClusterIsThreeLookupdsThreeBrokersAndAnAdmin() throws Exception {
+        assertGolden("default.yaml", objects(cluster("demo", new NsqClusterSpec())));
+    }
+
+    @Test
+    void theExampleWithFlagsResourcesAndSpreadConstraints() throws Exception {
+        NsqCluster example = new ObjectMapper(new YAMLFactory()).readValue(
+                Path.of("../deploy/examples/nsqcluster.yaml").toFile(), NsqCluster.class);
+        example.getMetadata().setNamespace("prod");
+        assertGolden("example.yaml", objects(example));
+    }
+
+    @Test
+    void edgeCasesOneLookupdNoBrokersQuotedFlagsAndDeletedClaims() throws Exception {
+        NsqClusterSpec spec = new NsqClusterSpec();
+        spec.lookupd.replicas = 1;
+        spec.nsqd.replicas = 0;
+        spec.nsqd.config = Map.of("log-prefix", "[nsqd] \"quoted\" #1", "mem-queue-size", "0");
+        spec.nsqd.storage.storageClassName = "fast";
+        spec.nsqd.storage.deleteClaimsOnScaleDown = true;
+        spec.admin.serviceType = "LoadBalancer";
+        spec.version = "1.2.3";
+        spec.image = "registry.example.com/nsq";
+        assertGolden("edge.yaml", objects(cluster("edge", spec)));
+    }
+
+    @Test
+    void theArgsFileQuotesWhatPicocliWouldSplit() {
+        assertThat(ComponentFlags.argsFile(List.of("--a=1", "--log-prefix=[nsqd] x", "--b=say \"hi\"", "--c=#1")))
+                .isEqualTo("--a=1\n\"--log-prefix=[nsqd] x\"\n\"--b=say \\\"hi\\\"\"\n\"--c=#1\"\n");
+    }
+
+    @Test
+    void aFlagOrImageChangeChangesThePodTemplateAndNothingElseDoes() {
+        NsqClusterSpec spec = new NsqClusterSpec();
+        String before = hash(NsqdStatefulSet.of(cluster("demo", spec), 3, NsqdClaim.of(spec)));
+        assertThat(hash(NsqdStatefulSet.of(cluster("demo", spec), 5, NsqdClaim.of(spec)))).as("replicas").isEqualTo(before);
+        spec.nsqd.config = Map.of("mem-queue-size", "1");
+        String flags = hash(NsqdStatefulSet.of(cluster("demo", spec), 3, NsqdClaim.of(spec)));
+        spec.version = "2.0.0";
+        String image = hash(NsqdStatefulSet.of(cluster("demo", spec), 3, NsqdClaim.of(spec)));
+        assertThat(List.of(before, flags, image)).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void claimSizesCompareByBytes() {
+        assertThat(new NsqdClaim("1Gi", null).bytes()).isEqualTo(new NsqdClaim("1024Mi", null).bytes());
+        assertThat(new NsqdClaim("2Gi", null).bytes()).isGreaterThan(new NsqdClaim("1500Mi", null).bytes());
+    }
+
+    private static String hash(StatefulSet s) {
+        return s.getSpec().getTemplate().getMetadata().getAnnotations().get(ClusterNames.CONFIG_HASH_ANNOTATION);
+    }
+}

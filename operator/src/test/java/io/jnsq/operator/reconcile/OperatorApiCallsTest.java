@@ -1,0 +1,137 @@
+package io.jnsq.operator.reconcile;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jnsq.operator.NsqClusterSpec;
+import io.jnsq.operator.reconcile.AuditLog.Call;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * What the operator asks of the API server, read from the API server's audit log after the other test classes ran:
+ * nothing while a cluster is converged, nothing its ServiceAccount is refused, nothing deploy/'s RBAC does not grant,
+ * never a write to an NsqCluster's spec. Also its own health, metrics and leader Lease. Runs last (class order).
+ */
+@QuarkusTest
+@Order(Integer.MAX_VALUE)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorApiCallsTest {
+
+    /** Every call the operator made in these tests, for deploy's check of the Helm chart's RBAC. */
+    static final Path CALLS = KubeApiServer.MODULE.resolve("target/operator-api-calls.txt");
+    /** Granted to every authenticated user by Kubernetes' default roles (JOSDK checks its Lease access with one). */
+    static final Set<String> GRANTED_TO_EVERYONE = Set.of("create authorization.k8s.io/selfsubjectrulesreviews",
+            "create authorization.k8s.io/selfsubjectaccessreviews");
+
+    static KubernetesClient admin;
+
+    @BeforeAll
+    static void admin() {
+        admin = KubeApiServer.admin();
+    }
+
+    @AfterAll
+    static void close() {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aConvergedClusterCostsNoWritesEvenWhenReconciledAgain() throws Exception {
+        Cluster c = Cluster.create(admin, "idle", new NsqClusterSpec());
+        c.allReady();
+        Thread.sleep(3000);
+        int seen = AuditLog.operatorCalls().size();
+        // something the operator watches changes without changing anything it owns: a full reconcile, nothing to do
+        Cluster.retryOnConflict(() -> admin.apps().statefulSets().inNamespace("idle").withName("demo-nsqd").edit(s -> {
+                s.getMetadata().getAnnotations().put("example.com/touched", "yes");
+                return s;
+            }));
+        Cluster.retryOnConflict(() -> admin.services().inNamespace("idle").withName("demo-nsqd-headless").edit(s -> {
+                s.getMetadata().getAnnotations().put("example.com/touched", "yes");
+                return s;
+            }));
+        Thread.sleep(8000);
+        List<Call> calls = AuditLog.operatorCalls();
+        List<Call> writes = calls.subList(seen, calls.size()).stream().filter(x -> "idle".equals(x.namespace()) && x.isWrite()).toList();
+        assertThat(writes).as("writes by the operator while converged").isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void healthMetricsAndTheLeaderLease() {
+        given().get("/q/health/ready").then().statusCode(200).body(containsString("nsqcluster-controller"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+        var lease = admin.leases().inNamespace(KubeApiServer.OPERATOR_NAMESPACE).withName(OperatorLifecycle.LEASE).get();
+        assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("operator-under-test");
+    }
+
+    @Test
+    @Order(3)
+    void everyCallWasGrantedByDeploysRbacAndNoneWroteASpec() throws Exception {
+        List<Call> calls = AuditLog.operatorCalls();
+        assertThat(calls).as("calls recorded").hasSizeGreaterThan(10);
+        assertThat(calls).as("refused calls").noneMatch(x -> x.code() == 403);
+        assertThat(calls).filteredOn(x -> x.resource().equals("nsqclusters") && x.isWrite())
+                .as("writes to NsqClusters").allMatch(x -> x.verb().equals("patch") && x.subresource().equals("status"));
+
+        List<JsonNode> clusterRole = read("02-clusterrole.yaml");
+        List<JsonNode> role = read("04-role.yaml");
+        Set<String> lines = new TreeSet<>();
+        List<String> notGranted = new ArrayList<>();
+        for (Call x : calls) {
+            boolean own = x.namespace().equals(KubeApiServer.OPERATOR_NAMESPACE);
+            lines.add(x.verb() + "\t" + x.group() + "\t" + x.resource() + (x.subresource().isEmpty() ? "" : "/" + x.subresource())
+                    + "\t" + (own ? "operator-namespace" : "any"));
+            if (!GRANTED_TO_EVERYONE.contains(x.permission()) && !grants(clusterRole, x) && !(own && grants(role, x))) {
+                notGranted.add(x.permission());
+            }
+        }
+        Files.writeString(CALLS, String.join("\n", lines) + "\n");
+        assertThat(notGranted).as("calls deploy/operator's roles do not grant").isEmpty();
+    }
+
+    private static List<JsonNode> read(String file) throws Exception {
+        List<JsonNode> rules = new ArrayList<>();
+        try (var parser = new YAMLMapper().getFactory().createParser(KubeApiServer.DEPLOY.resolve("operator").resolve(file).toFile())) {
+            var docs = new YAMLMapper().readValues(parser, JsonNode.class);
+            while (docs.hasNext()) {
+                docs.next().path("rules").forEach(rules::add);
+            }
+        }
+        return rules;
+    }
+
+    static boolean grants(List<JsonNode> rules, Call x) {
+        String resource = x.resource() + (x.subresource().isEmpty() ? "" : "/" + x.subresource());
+        return rules.stream().anyMatch(r -> has(r.path("apiGroups"), x.group()) && has(r.path("resources"), resource)
+                && has(r.path("verbs"), x.verb()));
+    }
+
+    private static boolean has(JsonNode list, String value) {
+        for (JsonNode n : list) {
+            if (n.asText().equals(value) || n.asText().equals("*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
