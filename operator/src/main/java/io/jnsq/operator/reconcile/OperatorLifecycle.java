@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import io.quarkus.runtime.Quarkus;
 import io.jnsq.operator.NsqCluster;
 import io.jnsq.operator.drain.BrokerEndpoints;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.jnsq.operator.drain.NsqdDrain;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -36,10 +37,11 @@ public class OperatorLifecycle {
     private final List<String> namespaces;
     private final Optional<String> leaseNamespace;
     private final String identity;
+    private final OperatorMetrics metrics;
     private volatile Operator operator;
     private volatile boolean stopping;
 
-    public OperatorLifecycle(KubernetesClient client, BrokerEndpoints endpoints, Clock clock,
+    public OperatorLifecycle(KubernetesClient client, BrokerEndpoints endpoints, Clock clock, MeterRegistry registry,
             @ConfigProperty(name = "jnsq.operator.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "jnsq.operator.namespaces", defaultValue = "*") List<String> namespaces,
             @ConfigProperty(name = "jnsq.operator.leader-election.namespace") Optional<String> leaseNamespace,
@@ -51,6 +53,7 @@ public class OperatorLifecycle {
         this.namespaces = namespaces;
         this.leaseNamespace = leaseNamespace;
         this.identity = identity;
+        this.metrics = new OperatorMetrics(registry);
     }
 
     void start(@Observes StartupEvent e) {
@@ -68,7 +71,7 @@ public class OperatorLifecycle {
                     .build()));
         });
         NsqClusterReconciler reconciler = new NsqClusterReconciler(endpoints, new NsqdDrain(), new StorageGrowth(client),
-                new ClusterEvents(client, clock, identity), clock);
+                new ClusterEvents(client, clock, identity, metrics), clock, metrics);
         o.register(reconciler, c -> {
             if (namespaces.contains("*")) {
                 c.watchingAllNamespaces();

@@ -96,8 +96,10 @@ class NsqdScaleDownTest {
             s.nsqd.forceScaleDown = true;
         });
         await().atMost(Cluster.WITHIN).until(() -> c.statefulSet("nsqd").getSpec().getReplicas() == 2);
-        assertThat(c.events()).contains("Normal Draining: drain timeout raised to 600s: waiting for demo-nsqd-2 again",
+        // the Event is written after the StatefulSet is applied, at the end of the same pass
+        await().atMost(Cluster.WITHIN).untilAsserted(() -> assertThat(c.events()).contains(
+                "Normal Draining: drain timeout raised to 600s: waiting for demo-nsqd-2 again",
                 "Normal ScaleDownCancelled: nsqd replicas are 3 again: demo-nsqd-2 stays",
-                "Warning ForcedScaleDown: nsqd scaled from 3 to 2 without draining (spec.nsqd.forceScaleDown)");
+                "Warning ForcedScaleDown: nsqd scaled from 3 to 2 without draining (spec.nsqd.forceScaleDown)"));
     }
 }

@@ -79,7 +79,12 @@ class OperatorApiCallsTest {
     @Order(2)
     void healthMetricsAndTheLeaderLease() {
         given().get("/q/health/ready").then().statusCode(200).body(containsString("nsqcluster-controller"));
-        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"))
+                // its own figures, after the clusters of the other test classes
+                .body(containsString("jnsq_operator_reconciles_total{outcome=\"applied\"}"),
+                        containsString("jnsq_operator_decisions_total{reason=\"Creating\",type=\"Normal\"}"),
+                        containsString("jnsq_operator_decisions_total{reason=\"Draining\",type=\"Normal\"}"),
+                        containsString("jnsq_operator_drains_active "));
         var lease = admin.leases().inNamespace(KubeApiServer.OPERATOR_NAMESPACE).withName(OperatorLifecycle.LEASE).get();
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("operator-under-test");
     }
