@@ -1,5 +1,6 @@
 package io.jnsq.bench;
 
+import io.jnsq.protocol.Command;
 import io.jnsq.protocol.Frame;
 import io.jnsq.protocol.FrameType;
 import java.io.BufferedInputStream;
@@ -9,7 +10,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 
 /** A raw, buffered protocol V2 connection, as NSQ's bench tools use: no client library in the measured path. */
 final class BenchConnection implements AutoCloseable {
@@ -26,16 +26,13 @@ final class BenchConnection implements AutoCloseable {
         in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
         // 4 KB, Go's bufio default, as NSQ's bench tools write: a reader's FINs leave every ~195 messages
         out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 4096));
-        out.write("  V2".getBytes(StandardCharsets.US_ASCII));
-        byte[] identify = ("{\"client_id\":\"" + clientId + "\",\"hostname\":\"" + clientId + "\",\"user_agent\":\""
-                + userAgent + "\"}").getBytes(StandardCharsets.UTF_8);
-        line("IDENTIFY");
-        out.writeInt(identify.length);
-        out.write(identify);
+        out.write(Command.MAGIC_V2);
+        out.write(Command.identify("{\"client_id\":\"" + clientId + "\",\"hostname\":\"" + clientId
+                + "\",\"user_agent\":\"" + userAgent + "\"}"));
     }
 
     void line(String command) throws IOException {
-        out.write((command + "\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(Command.line(command));
     }
 
     /** Reads one frame; an error frame ends the benchmark with nsqd's message. */

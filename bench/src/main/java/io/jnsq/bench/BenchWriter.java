@@ -2,8 +2,6 @@ package io.jnsq.bench;
 
 import io.jnsq.cli.GoFlags;
 import io.jnsq.cli.NsqVersion;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,14 +55,8 @@ public final class BenchWriter implements Callable<Integer> {
     }
 
     private byte[] mpub() {
-        byte[] head = ("MPUB " + topic + "\n").getBytes(StandardCharsets.US_ASCII);
-        int bodyLen = 4 + batchSize * (4 + size);
-        ByteBuffer b = ByteBuffer.allocate(head.length + 4 + bodyLen).put(head).putInt(bodyLen).putInt(batchSize);
         byte[] msg = new byte[size];
         java.util.Arrays.fill(msg, (byte) 'a');
-        for (int i = 0; i < batchSize; i++) {
-            b.putInt(size).put(msg);
-        }
-        return b.array();
+        return io.jnsq.protocol.Command.mpub(topic, java.util.Collections.nCopies(batchSize, msg));
     }
 }

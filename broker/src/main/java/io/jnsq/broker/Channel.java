@@ -10,7 +10,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +40,7 @@ final class Channel {
     private final Backlog backlog;
     /** Durable mode: DPUBs with their due time, fsynced before OK, replayed on start (null otherwise). */
     private final BackendQueue deferredJournal;
-    private final HashMap<Long, Message> inFlight = new HashMap<>();
+    private final InFlightMessages inFlight = new InFlightMessages();
     private final InFlightQueue inFlightQueue = new InFlightQueue();
     private final PriorityQueue<Message> deferred = new PriorityQueue<>(Comparator.comparingLong(m -> m.deferredUntil));
     private final List<Consumer> consumers = new ArrayList<>();
@@ -171,7 +170,7 @@ final class Channel {
             m.owner = c;
             m.deliveredAt = now;
             m.deadline = now + c.msgTimeoutNanos();
-            inFlight.put(m.id, m);
+            inFlight.put(m);
             inFlightQueue.add(m);
             out.add(m);
             taken++;
@@ -201,6 +200,21 @@ final class Channel {
         }
         releaseReadsIfIdle();
         return null;
+    }
+
+    /**
+     * FIN for a run of ids read together (one lock for all of them); {@code failures[i]} is set to nsqd's reason for
+     * each id that failed. Returns how many succeeded.
+     */
+    synchronized int finishAll(Consumer c, long[] ids, int n, String[] failures) {
+        int done = 0;
+        for (int i = 0; i < n; i++) {
+            failures[i] = finish(c, ids[i]);
+            if (failures[i] == null) {
+                done++;
+            }
+        }
+        return done;
     }
 
     /** REQ: back to the queue now, or deferred for {@code delayNanos}. */

@@ -41,6 +41,9 @@ final class ProtocolV2 {
     private boolean closing;
     private boolean publishing; // a publish is waiting for the disk: read nothing more until it is answered
     private boolean pullAfter; // RDY/FIN/REQ changed what the client may receive
+    private final long[] finIds = new long[256];
+    private final String[] finFailures = new String[256];
+    private int finCount;
     private StreamCodec inboundCodec;
     private StreamCodec upgradeAfterCommand;
 
@@ -101,10 +104,59 @@ final class ProtocolV2 {
                 break;
             }
         }
+        finishQueued();
         if (pullAfter && !closing) {
             pullAfter = false;
             client.pull();
         }
+    }
+
+    private void queueFin(CommandDecoder.Line line) {
+        byte[] raw = line.bytes(4, MessageId.SIZE);
+        long id = Message.parseId(raw);
+        if (id < 0 || !isLowerHex(raw)) {
+            finishQueued();
+            fin(line.bytes(4, MessageId.SIZE)); // not one of ours: answered with nsqd's error in order
+            return;
+        }
+        if (finCount == finIds.length) {
+            finishQueued();
+        }
+        finIds[finCount++] = id;
+    }
+
+    /** Ids as we write them: a failed FIN's error then quotes exactly what the client sent. */
+    private static boolean isLowerHex(byte[] raw) {
+        for (byte b : raw) {
+            if (b >= 'A' && b <= 'F') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs the FINs read since the last command of another kind; failures are answered in their order. */
+    private void finishQueued() {
+        if (finCount == 0) {
+            return;
+        }
+        int n = finCount;
+        finCount = 0;
+        int done = client.channel.finishAll(client, finIds, n, finFailures);
+        for (int i = 0; i < done; i++) {
+            client.finished();
+        }
+        if (done < n) {
+            for (int i = 0; i < n; i++) {
+                if (finFailures[i] != null) {
+                    String text = "E_FIN_FAILED FIN " + MessageId.toString(MessageId.of(finIds[i])) + " failed "
+                            + finFailures[i];
+                    LOG.infof("[%s] %s", client, text);
+                    client.sendError(text);
+                }
+            }
+        }
+        pullAfter = true;
     }
 
     private boolean readMagic() {
@@ -142,9 +194,10 @@ final class ProtocolV2 {
     private boolean execute() {
         if (line.length() == 4 + MessageId.SIZE && line.startsWithWord("FIN")
                 && client.state != ClientConnection.STATE_INIT) {
-            fin(line.bytes(4, MessageId.SIZE)); // the consumer hot path, without building strings
+            queueFin(line); // the consumer hot path: no strings, one channel lock per run of FINs
             return true;
         }
+        finishQueued(); // what came before this command is done before it
         if (params == null) {
             params = line.params();
         }

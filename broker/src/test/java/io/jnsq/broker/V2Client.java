@@ -1,9 +1,9 @@
 package io.jnsq.broker;
 
+import io.jnsq.protocol.Command;
 import io.jnsq.protocol.Frame;
 import io.jnsq.protocol.FrameType;
 import io.jnsq.protocol.Message;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -31,7 +31,7 @@ final class V2Client implements AutoCloseable {
 
     static V2Client connect(int port) throws IOException {
         V2Client c = new V2Client(port);
-        c.raw("  V2".getBytes(StandardCharsets.US_ASCII));
+        c.raw(Command.MAGIC_V2);
         return c;
     }
 
@@ -46,7 +46,7 @@ final class V2Client implements AutoCloseable {
     }
 
     V2Client command(String line) throws IOException {
-        return raw((line + "\n").getBytes(StandardCharsets.UTF_8));
+        return raw(Command.line(line));
     }
 
     V2Client command(String line, byte[] body) throws IOException {
@@ -54,20 +54,11 @@ final class V2Client implements AutoCloseable {
     }
 
     static byte[] withBody(String line, byte[] body) {
-        byte[] head = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(head.length + 4 + body.length).put(head).putInt(body.length).put(body).array();
+        return Command.withBody(line, body);
     }
 
     static byte[] mpubBody(List<String> messages) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        ByteBuffer count = ByteBuffer.allocate(4).putInt(messages.size());
-        b.writeBytes(count.array());
-        for (String m : messages) {
-            byte[] bytes = m.getBytes(StandardCharsets.UTF_8);
-            b.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
-            b.writeBytes(bytes);
-        }
-        return b.toByteArray();
+        return Command.mpubBody(messages.stream().map(m -> m.getBytes(StandardCharsets.UTF_8)).toList());
     }
 
     /** IDENTIFY with a JSON body; returns the response frame. */

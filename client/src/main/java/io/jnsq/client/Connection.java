@@ -1,5 +1,6 @@
 package io.jnsq.client;
 
+import io.jnsq.protocol.Command;
 import io.jnsq.protocol.Frame;
 import io.jnsq.protocol.FrameType;
 import io.jnsq.protocol.Message;
@@ -84,11 +85,8 @@ final class Connection implements AutoCloseable {
         InputStream rawIn = new BufferedInputStream(plain.getInputStream(), 64 * 1024);
         out = new DataOutputStream(new BufferedOutputStream(rawOut, 16 * 1024));
         in = new DataInputStream(rawIn);
-        out.write("  V2".getBytes(StandardCharsets.US_ASCII));
-        byte[] identify = identifyBody(config);
-        out.write("IDENTIFY\n".getBytes(StandardCharsets.US_ASCII));
-        out.writeInt(identify.length);
-        out.write(identify);
+        out.write(Command.MAGIC_V2);
+        out.write(Command.withBody("IDENTIFY", identifyBody(config)));
         out.flush();
         Frame answer = expectResponse();
         JsonNode negotiated = answer.text().startsWith("{") ? JSON.readTree(answer.text()) : JSON.createObjectNode();
@@ -115,10 +113,7 @@ final class Connection implements AutoCloseable {
             if (config.authSecret.isEmpty()) {
                 throw new NsqException("nsqd at " + address + " requires AUTH: set auth_secret");
             }
-            byte[] secret = config.authSecret.getBytes(StandardCharsets.UTF_8);
-            out.write("AUTH\n".getBytes(StandardCharsets.US_ASCII));
-            out.writeInt(secret.length);
-            out.write(secret);
+            out.write(Command.withBody("AUTH", config.authSecret.getBytes(StandardCharsets.UTF_8)));
             out.flush();
             JsonNode auth = JSON.readTree(expectResponse().text());
             identity = auth.path("identity").asText("");
@@ -183,9 +178,7 @@ final class Connection implements AutoCloseable {
     /** Sends a command with a body and waits for its response frame; an error frame is thrown. */
     synchronized String command(String line, byte[] body) throws IOException {
         awaiting = true; // before writing: a fast error frame must reach the waiter, not the unasked-for log
-        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        out.writeInt(body.length);
-        out.write(body);
+        out.write(Command.withBody(line, body));
         out.flush();
         return awaitResponse(line);
     }
@@ -199,7 +192,7 @@ final class Connection implements AutoCloseable {
 
     /** Sends a command that has no response on success (RDY, FIN, REQ, TOUCH, NOP). */
     synchronized void write(String line) throws IOException {
-        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write(Command.line(line));
         out.flush();
     }
 

@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jnsq.cli.NsqVersion;
 import io.jnsq.lookupd.RegistrationDB.Registration;
+import io.jnsq.protocol.Command;
+import io.jnsq.protocol.CommandDecoder;
 import io.jnsq.protocol.Names;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,7 +34,8 @@ final class LookupProtocolV1 {
     private final int tcpPort;
     private final int httpPort;
     private final String remote;
-    private byte[] pending = new byte[0];
+    private final CommandDecoder decoder = new CommandDecoder(MAX_BODY);
+    private String[] params; // the command being read (IDENTIFY's body may still be on the way)
     private boolean magicRead;
     private boolean closing;
     private PeerInfo peer;
@@ -49,20 +53,11 @@ final class LookupProtocolV1 {
         if (closing) {
             return;
         }
-        byte[] incoming = data.getBytes();
-        byte[] buf = new byte[pending.length + incoming.length];
-        System.arraycopy(pending, 0, buf, 0, pending.length);
-        System.arraycopy(incoming, 0, buf, pending.length, incoming.length);
-        int pos = 0;
-        while (!closing && pos < buf.length) {
-            int used = parse(buf, pos);
-            if (used == 0) {
-                break;
-            }
-            pos += used;
+        decoder.feed(data.getByteBuf().nioBuffer());
+        while (!closing && readCommand()) {
+            // one command per pass
         }
-        pending = closing ? new byte[0] : java.util.Arrays.copyOfRange(buf, pos, buf.length);
-        if (pending.length > MAX_BODY + 1024) {
+        if (!closing && decoder.available() > MAX_BODY + 1024) {
             LOG.infof("CLIENT(%s): closing: more than %d bytes without a complete command", remote, MAX_BODY);
             close();
         }
@@ -79,43 +74,36 @@ final class LookupProtocolV1 {
         }
     }
 
-    private int parse(byte[] buf, int pos) {
+    /** Reads and runs one command; false when more bytes must arrive. */
+    private boolean readCommand() {
         if (!magicRead) {
-            if (buf.length - pos < 4) {
-                return 0;
+            byte[] magic = decoder.magic();
+            if (magic == null) {
+                return false;
             }
-            String magic = new String(buf, pos, 4, StandardCharsets.ISO_8859_1);
-            if (!magic.equals("  V1")) {
-                LOG.errorf("client(%s) bad protocol magic '%s'", remote, magic);
+            if (!Arrays.equals(magic, Command.MAGIC_V1)) {
+                LOG.errorf("client(%s) bad protocol magic '%s'", remote, new String(magic, StandardCharsets.ISO_8859_1));
                 respond("E_BAD_PROTOCOL");
                 close();
-                return 4;
+                return false;
             }
             magicRead = true;
-            return 4;
+            return true;
         }
-        int nl = -1;
-        for (int i = pos; i < buf.length; i++) {
-            if (buf[i] == '\n') {
-                nl = i;
-                break;
+        if (params == null) {
+            CommandDecoder.Line line = decoder.line();
+            if (line == null) {
+                return false;
             }
+            params = line.toString().trim().split(" ", -1);
         }
-        if (nl < 0) {
-            return 0;
-        }
-        String line = new String(buf, pos, nl - pos, StandardCharsets.UTF_8).trim();
-        String[] params = line.split(" ", -1);
-        int used = nl + 1 - pos;
         try {
             switch (params[0]) {
                 case "PING" -> ping();
                 case "IDENTIFY" -> {
-                    int body = identify(buf, nl + 1);
-                    if (body < 0) {
-                        return 0;
+                    if (!identify()) {
+                        return false; // its body is still on the way
                     }
-                    used += body;
                 }
                 case "REGISTER" -> register(params);
                 case "UNREGISTER" -> unregister(params);
@@ -126,7 +114,8 @@ final class LookupProtocolV1 {
             respond(e.getMessage());
             close(); // every V1 error is fatal in nsqlookupd
         }
-        return used;
+        params = null;
+        return true;
     }
 
     private void ping() {
@@ -137,23 +126,25 @@ final class LookupProtocolV1 {
     }
 
     /** Returns the body bytes used, or -1 when the body has not fully arrived. */
-    private int identify(byte[] buf, int at) throws LookupError {
+    /** Returns false when the body has not fully arrived. */
+    private boolean identify() throws LookupError {
         if (peer != null) {
             throw new LookupError("E_INVALID cannot IDENTIFY again");
         }
-        if (buf.length - at < 4) {
-            return -1;
+        int len = decoder.bodySize();
+        if (len == CommandDecoder.NEED_MORE) {
+            return false;
         }
-        int len = ByteBuffer.wrap(buf, at, 4).getInt();
         if (len < 0 || len > MAX_BODY) {
             throw new LookupError("E_BAD_BODY IDENTIFY failed to read body");
         }
-        if (buf.length - at - 4 < len) {
-            return -1;
+        byte[] body = decoder.body(len);
+        if (body == null) {
+            return false;
         }
         JsonNode info;
         try {
-            info = JSON.readTree(buf, at + 4, len);
+            info = JSON.readTree(body);
             if (info == null || !info.isObject()) {
                 throw new IOException("not an object");
             }
@@ -175,7 +166,7 @@ final class LookupProtocolV1 {
                 + ListenAddress.hostname() + "\",\"http_port\":" + httpPort + ",\"tcp_port\":" + tcpPort
                 + ",\"version\":\"" + NsqVersion.NSQ + "\"}";
         respond(response);
-        return 4 + len;
+        return true;
     }
 
     private void register(String[] params) throws LookupError {

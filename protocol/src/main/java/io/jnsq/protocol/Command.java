@@ -46,6 +46,11 @@ public final class Command {
 
     /** {@code MPUB topic\n[size][count][size1][body1]...}. */
     public static byte[] mpub(String topic, List<byte[]> bodies) {
+        return withBody("MPUB " + topic, mpubBody(bodies));
+    }
+
+    /** MPUB's body: {@code [count][size1][body1][size2][body2]...} (also what HTTP {@code /mpub?binary=true} takes). */
+    public static byte[] mpubBody(List<byte[]> bodies) {
         int size = 4;
         for (byte[] b : bodies) {
             size += 4 + b.length;
@@ -54,7 +59,7 @@ public final class Command {
         for (byte[] b : bodies) {
             body.putInt(b.length).put(b);
         }
-        return withBody("MPUB " + topic, body.array());
+        return body.array();
     }
 
     public static byte[] identify(String json) {

@@ -12,10 +12,11 @@ import java.util.List;
 
 /**
  * nsqd pods, each with its own volume for the disk queues and {@code nsqd.dat}, advertising its stable DNS name and
- * registered with every lookupd by DNS name; given time to flush on stop. Updates roll one broker at a time, the next
- * only once the previous has been ready for {@link #MIN_READY_SECONDS} (time to register with every lookupd).
+ * registered with every lookupd by DNS name; given time to flush on stop. Updates roll one broker at a time: the
+ * operator moves the partition down a broker once the previous is ready and registered again with every lookupd.
  * {@code replicas} is what the scale-down has decided (a leaving broker is drained first), not necessarily the spec's;
- * {@code claim} is the volume the StatefulSet was created with (its claim template cannot change in place).
+ * {@code claim} is the volume the StatefulSet was created with (its claim template cannot change in place);
+ * {@code partition} is where a rolling restart stands (pods from it up run the new template).
  */
 public final class NsqdStatefulSet {
 
@@ -24,7 +25,7 @@ public final class NsqdStatefulSet {
     private NsqdStatefulSet() {
     }
 
-    public static StatefulSet of(NsqCluster cluster, int replicas, NsqdClaim claim) {
+    public static StatefulSet of(NsqCluster cluster, int replicas, NsqdClaim claim, int partition) {
         NsqClusterSpec spec = cluster.getSpec();
         ClusterNames names = new ClusterNames(cluster);
         String c = ClusterNames.NSQD;
@@ -43,7 +44,8 @@ public final class NsqdStatefulSet {
                 .withReplicas(replicas)
                 .withPodManagementPolicy("Parallel")
                 .withMinReadySeconds(MIN_READY_SECONDS)
-                .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
+                .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate().withPartition(partition).endRollingUpdate()
+                .endUpdateStrategy()
                 .withNewSelector().withMatchLabels(names.selector(c)).endSelector()
                 .withTemplate(PodTemplates.of(spec, names, c, ComponentFlags.nsqd(spec, names),
                         List.of(ComponentFlags.broadcastAddress(names, c)),

@@ -15,7 +15,8 @@ import io.jnsq.operator.NsqCluster;
 import io.jnsq.operator.NsqClusterSpec;
 import io.jnsq.operator.NsqClusterStatus;
 import io.jnsq.operator.drain.BrokerEndpoints;
-import io.jnsq.operator.drain.DrainChecks;
+import io.jnsq.operator.drain.BrokerChecks;
+import io.jnsq.operator.drain.LookupdRegistration;
 import io.jnsq.operator.drain.NsqdDrain;
 import io.jnsq.operator.drain.ScaleDown;
 import io.jnsq.operator.drain.ScaleDown.Notice;
@@ -66,7 +67,9 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
 
     private final BrokerEndpoints endpoints;
     private final NsqdDrain drain;
-    private final DrainChecks checks = new DrainChecks();
+    private final BrokerChecks<NsqdDrain.Progress> checks = new BrokerChecks<>();
+    private final BrokerChecks<Boolean> registrations = new BrokerChecks<>();
+    private final LookupdRegistration registration = new LookupdRegistration();
     private final StorageGrowth storage;
     private final ClusterEvents events;
     private final Clock clock;
@@ -135,16 +138,24 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
         scale.notice().ifPresent(pass.notices::add);
         noticeChanges(pass, cluster, lookupd, nsqd, scale);
 
+        RollingRestart.Decision roll = RollingRestart.decide(nsqd, ComponentFlags.configHash(cluster.getSpec(), names, ClusterNames.NSQD),
+                scale.replicas(), names, ordinal -> registrations.latest(names.namespace() + "/" + names.podName(ClusterNames.NSQD, ordinal),
+                        () -> registration.everywhere(names.podHost(ClusterNames.NSQD, ordinal),
+                                endpoints.lookupdHttp(names, cluster.getSpec().lookupd.replicas))));
+        roll.notice().ifPresent(pass.notices::add);
+
         Optional<WorkflowReconcileResult> result = Optional.empty();
         if (!volumes.recreating()) {
-            context.managedWorkflowAndDependentResourceContext().put(NsqdPlan.class, new NsqdPlan(scale.replicas(), volumes.claim()));
+            context.managedWorkflowAndDependentResourceContext().put(NsqdPlan.class,
+                    new NsqdPlan(scale.replicas(), volumes.claim(), roll.partition()));
             result = Optional.of(context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow());
         }
         pass.status.observe(pass.statefulSet(names.of(ClusterNames.LOOKUPD)), pass.statefulSet(names.of(ClusterNames.NSQD)),
-                pass.deployment(names.of(ClusterNames.ADMIN)), result, scale.drain(), volumes);
+                pass.deployment(names.of(ClusterNames.ADMIN)), result, scale.drain(), volumes, roll.waitingFor());
         metrics.draining(names.namespace() + "/" + names.cluster(), scale.drain() != null);
         metrics.reconciled("applied");
-        return pass.finish(scale.recheck().or(() -> volumes.recreating() ? Optional.of(Duration.ofSeconds(5)) : Optional.empty()));
+        return pass.finish(scale.recheck().or(roll::recheck)
+                .or(() -> volumes.recreating() ? Optional.of(Duration.ofSeconds(5)) : Optional.empty()));
     }
 
     private ScaleDown.Decision scaleDown(NsqCluster cluster, ClusterNames names, Integer current, NsqClusterStatus.Drain previous, Instant now) {
@@ -189,7 +200,6 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
 
     @Override
     public ErrorStatusUpdateControl<NsqCluster> updateErrorStatus(NsqCluster cluster, Context<NsqCluster> context, Exception e) {
-        metrics.failed();
         NsqClusterStatus before = cluster.getStatus() == null ? new NsqClusterStatus() : cluster.getStatus();
         StatusReport status = StatusReport.startingFrom(before, cluster, clock.instant());
         status.failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());

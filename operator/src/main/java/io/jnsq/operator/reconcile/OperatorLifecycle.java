@@ -5,9 +5,10 @@ import io.javaoperatorsdk.operator.Operator;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.quarkus.runtime.Quarkus;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.jnsq.operator.NsqCluster;
-import io.jnsq.operator.drain.BrokerEndpoints;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.jnsq.operator.drain.BrokerEndpoints;
 import io.jnsq.operator.drain.NsqdDrain;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -20,8 +21,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Starts the Java Operator SDK with the NsqCluster controller on Quarkus' Kubernetes client, and stops it: the wiring
- * the quarkus-operator-sdk extension would generate. With {@code jnsq.operator.leader-election.namespace} set (the
+ * Starts the Java Operator SDK with the NsqCluster controller on Quarkus' Kubernetes client and its metrics in Quarkus'
+ * registry ({@code operator_sdk_*} at /q/metrics), and stops it: the wiring the quarkus-operator-sdk extension would
+ * generate. With {@code jnsq.operator.leader-election.namespace} set (the
  * Deployment sets it to its own namespace), replicas elect a leader through a Lease and only the leader reconciles.
  */
 @Singleton
@@ -31,29 +33,31 @@ public class OperatorLifecycle {
     static final String LEASE = "jnsq-operator-lease";
 
     private final KubernetesClient client;
+    private final MeterRegistry metrics;
     private final BrokerEndpoints endpoints;
     private final Clock clock;
     private final boolean enabled;
     private final List<String> namespaces;
     private final Optional<String> leaseNamespace;
     private final String identity;
-    private final OperatorMetrics metrics;
+    private final OperatorMetrics decisions;
     private volatile Operator operator;
     private volatile boolean stopping;
 
-    public OperatorLifecycle(KubernetesClient client, BrokerEndpoints endpoints, Clock clock, MeterRegistry registry,
+    public OperatorLifecycle(KubernetesClient client, BrokerEndpoints endpoints, Clock clock, MeterRegistry metrics,
             @ConfigProperty(name = "jnsq.operator.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "jnsq.operator.namespaces", defaultValue = "*") List<String> namespaces,
             @ConfigProperty(name = "jnsq.operator.leader-election.namespace") Optional<String> leaseNamespace,
             @ConfigProperty(name = "jnsq.operator.identity", defaultValue = "${HOSTNAME:jnsq-operator}") String identity) {
         this.client = client;
+        this.metrics = metrics;
         this.endpoints = endpoints;
         this.clock = clock;
         this.enabled = enabled;
         this.namespaces = namespaces;
         this.leaseNamespace = leaseNamespace;
         this.identity = identity;
-        this.metrics = new OperatorMetrics(registry);
+        this.decisions = new OperatorMetrics(metrics);
     }
 
     void start(@Observes StartupEvent e) {
@@ -61,7 +65,8 @@ public class OperatorLifecycle {
             return;
         }
         Operator o = new Operator(c -> {
-            c.withKubernetesClient(client).withCloseClientOnStop(false);
+            c.withKubernetesClient(client).withCloseClientOnStop(false)
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics));
             leaseNamespace.ifPresent(ns -> c.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
                     .aLeaderElectionConfiguration(LEASE).withLeaseNamespace(ns).withIdentity(identity)
                     // built this way JOSDK does not System.exit() when leadership ends (a shutdown ends it too): the
@@ -71,7 +76,7 @@ public class OperatorLifecycle {
                     .build()));
         });
         NsqClusterReconciler reconciler = new NsqClusterReconciler(endpoints, new NsqdDrain(), new StorageGrowth(client),
-                new ClusterEvents(client, clock, identity, metrics), clock, metrics);
+                new ClusterEvents(client, clock, identity, decisions), clock, decisions);
         o.register(reconciler, c -> {
             if (namespaces.contains("*")) {
                 c.watchingAllNamespaces();

@@ -6,15 +6,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The operator's own figures on {@code /q/metrics}, beside the JVM's: reconciles by outcome, failed reconciles, each
- * decision it told a cluster's owner about (an Event: created, scaled, draining, drain timed out, ...) by reason, and
- * the drains going on now.
+ * The operator's own figures on {@code /q/metrics}, beside JOSDK's {@code operator_sdk_*} (reconciles, failures,
+ * durations): reconciles by outcome, each decision it told a cluster's owner about (an Event: created, scaled,
+ * draining, drain timed out, ...) by reason, and the drains going on now.
  */
 public class OperatorMetrics {
 
     /** Micrometer names; Prometheus sees them as jnsq_operator_reconciles_total and so on. */
     static final String RECONCILES = "jnsq.operator.reconciles";
-    static final String FAILURES = "jnsq.operator.reconcile.failures";
     static final String DECISIONS = "jnsq.operator.decisions";
     static final String DRAINING = "jnsq.operator.drains.active";
 
@@ -29,10 +28,6 @@ public class OperatorMetrics {
     /** A reconcile ended: {@code applied}, {@code paused} or {@code invalid}. */
     void reconciled(String outcome) {
         registry.counter(RECONCILES, "outcome", outcome).increment();
-    }
-
-    void failed() {
-        registry.counter(FAILURES).increment();
     }
 
     void decided(Notice notice) {

@@ -80,7 +80,7 @@ final class StatusReport {
     }
 
     void observe(StatefulSet lookupd, StatefulSet nsqd, Deployment admin, Optional<WorkflowReconcileResult> result, Drain drain,
-            StorageGrowth.Outcome volumes) {
+            StorageGrowth.Outcome volumes, String rollWaitsFor) {
         NsqClusterSpec spec = cluster.getSpec();
         ClusterNames names = new ClusterNames(cluster);
         int lookupdReady = ready(lookupd);
@@ -130,7 +130,10 @@ final class StatusReport {
             set(Conditions.READY, true, "AllReplicasReady", "every component is ready");
             set(Conditions.PROGRESSING, false, "Stable", "");
         } else {
-            String reason = rolling ? "RollingUpdate" : "Waiting";
+            String reason = rolling || rollWaitsFor != null ? "RollingUpdate" : "Waiting";
+            if (rollWaitsFor != null) {
+                waiting.add(rollWaitsFor);
+            }
             String why = "waiting for " + (waiting.isEmpty() ? "the workflow" : String.join(", ", waiting));
             set(Conditions.READY, false, reason, why);
             set(Conditions.PROGRESSING, true, reason, why);

@@ -37,7 +37,7 @@ class NsqClusterModelTest {
     /** Everything the operator applies for a cluster, in the workflow's order. */
     static List<HasMetadata> objects(NsqCluster c) {
         return List.of(FlagsConfigMap.of(c), ClusterServices.lookupdHeadless(c), ClusterServices.lookupd(c), ClusterServices.nsqdHeadless(c),
-                LookupdStatefulSet.of(c), NsqdStatefulSet.of(c, c.getSpec().nsqd.replicas, NsqdClaim.of(c.getSpec())),
+                LookupdStatefulSet.of(c), NsqdStatefulSet.of(c, c.getSpec().nsqd.replicas, NsqdClaim.of(c.getSpec()), 0),
                 AdminDeployment.of(c), ClusterServices.admin(c), DisruptionBudgets.lookupd(c), DisruptionBudgets.nsqd(c));
     }
 
@@ -89,12 +89,12 @@ class NsqClusterModelTest {
     @Test
     void aFlagOrImageChangeChangesThePodTemplateAndNothingElseDoes() {
         NsqClusterSpec spec = new NsqClusterSpec();
-        String before = hash(NsqdStatefulSet.of(cluster("demo", spec), 3, NsqdClaim.of(spec)));
-        assertThat(hash(NsqdStatefulSet.of(cluster("demo", spec), 5, NsqdClaim.of(spec)))).as("replicas").isEqualTo(before);
+        String before = hash(NsqdStatefulSet.of(cluster("demo", spec), 3, NsqdClaim.of(spec), 0));
+        assertThat(hash(NsqdStatefulSet.of(cluster("demo", spec), 5, NsqdClaim.of(spec), 0))).as("replicas").isEqualTo(before);
         spec.nsqd.config = Map.of("mem-queue-size", "1");
-        String flags = hash(NsqdStatefulSet.of(cluster("demo", spec), 3, NsqdClaim.of(spec)));
+        String flags = hash(NsqdStatefulSet.of(cluster("demo", spec), 3, NsqdClaim.of(spec), 0));
         spec.version = "2.0.0";
-        String image = hash(NsqdStatefulSet.of(cluster("demo", spec), 3, NsqdClaim.of(spec)));
+        String image = hash(NsqdStatefulSet.of(cluster("demo", spec), 3, NsqdClaim.of(spec), 0));
         assertThat(List.of(before, flags, image)).doesNotHaveDuplicates();
     }
 

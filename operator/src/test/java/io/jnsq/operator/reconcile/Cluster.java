@@ -124,15 +124,18 @@ final class Cluster {
             }));
     }
 
-    /** What the StatefulSet controller reports in the middle of a rolling restart: one pod updated, the others old. */
-    void statefulSetRolling(String component) {
+    /**
+     * What the StatefulSet controller reports in the middle of a rolling restart: {@code updated} pods run the new
+     * template, {@code ready} pods are ready.
+     */
+    void statefulSetRolling(String component, int updated, int ready) {
         retryOnConflict(() -> admin.apps().statefulSets().inNamespace(namespace).withName(name + "-" + component).editStatus(s -> {
-                int n = s.getSpec().getReplicas();
-                s.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(s.getMetadata().getGeneration()).withReplicas(n)
-                        .withReadyReplicas(n - 1).withAvailableReplicas(n - 1).withCurrentReplicas(n - 1).withUpdatedReplicas(1)
-                        .withCurrentRevision(component + "-old").withUpdateRevision(component + "-" + s.getMetadata().getGeneration()).build());
-                return s;
-            }));
+            int n = s.getSpec().getReplicas();
+            s.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(s.getMetadata().getGeneration()).withReplicas(n)
+                    .withReadyReplicas(ready).withAvailableReplicas(ready).withCurrentReplicas(n - updated).withUpdatedReplicas(updated)
+                    .withCurrentRevision(component + "-old").withUpdateRevision(component + "-" + s.getMetadata().getGeneration()).build());
+            return s;
+        }));
     }
 
     void deploymentReady(String component) {

@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The brokers of the clusters under test, as the operator reaches them over HTTP: there are no pods here, so each
  * nsqd the test registers is a small HTTP server on 127.0.0.1 answering {@code /info} and {@code /stats} with the
- * depth the test sets, and one lookupd records the tombstones it is sent. Unregistered brokers are unreachable.
+ * depth the test sets, and one lookupd records the tombstones it is sent and lists the brokers the test registers. Unregistered brokers are unreachable.
  * Replaces the DNS names the operator uses in a real cluster (OperatorBeans' default).
  */
 @Singleton
@@ -25,10 +25,13 @@ public class LoopbackBrokers implements BrokerEndpoints {
 
     private final Map<String, Nsqd> nsqds = new ConcurrentHashMap<>();
     private final List<String> tombstones = new CopyOnWriteArrayList<>();
+    private final List<String> registered = new CopyOnWriteArrayList<>();
     private final HttpServer lookupd;
 
     public LoopbackBrokers() throws IOException {
         lookupd = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        lookupd.createContext("/nodes", ex -> answer(ex, 200, "{\"producers\":[" + String.join(",", registered.stream()
+                .map(a -> "{\"broadcast_address\":\"" + a + "\",\"tcp_port\":4150,\"http_port\":4151}").toList()) + "]}"));
         lookupd.createContext("/topic/tombstone", ex -> {
             tombstones.add(ex.getRequestURI().getQuery());
             answer(ex, 200, "");
@@ -41,6 +44,11 @@ public class LoopbackBrokers implements BrokerEndpoints {
         Nsqd n = new Nsqd(depth);
         nsqds.put(namespace + "/" + cluster + "/" + ordinal, n);
         return n;
+    }
+
+    /** A broker (by its broadcast address) now registered with the lookupd. */
+    public void registerWithLookupd(String broadcastAddress) {
+        registered.add(broadcastAddress);
     }
 
     public List<String> tombstones() {

@@ -169,4 +169,15 @@ class NsqClusterOperatorTest {
         c.awaitCondition(Conditions.READY, "True", "AllReplicasReady");
         assertThat(c.events()).contains("Normal Scaling: nsqd scaled from 3 to 5");
     }
+
+    @Test
+    void switchingNsqadminOffDeletesItsDeploymentAndService() {
+        Cluster c = Cluster.create(admin, "no-admin", new NsqClusterSpec());
+        c.allReady();
+        c.edit(s -> s.admin.enabled = false);
+        await().atMost(Cluster.WITHIN).until(() -> c.deployment("nsqadmin") == null
+                && admin.services().inNamespace("no-admin").withName("demo-nsqadmin").get() == null);
+        c.awaitCondition(Conditions.READY, "True", "AllReplicasReady");
+        assertThat(c.get().getStatus().endpoints.adminUrl).isNull();
+    }
 }

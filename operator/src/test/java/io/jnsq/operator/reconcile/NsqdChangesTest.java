@@ -14,6 +14,7 @@ import io.jnsq.operator.NsqClusterSpec;
 import io.jnsq.operator.model.ClusterNames;
 import io.jnsq.operator.model.Conditions;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -46,26 +47,55 @@ class NsqdChangesTest {
         return s.getSpec().getTemplate().getMetadata().getAnnotations().get(ClusterNames.CONFIG_HASH_ANNOTATION);
     }
 
+    @Inject
+    LoopbackBrokers brokers;
+
+    private static int partition(StatefulSet s) {
+        return s.getSpec().getUpdateStrategy().getRollingUpdate().getPartition();
+    }
+
     @Test
-    void aFlagOrImageChangeRollsTheBrokersAndReadinessWaitsForTheRoll() {
+    void aFlagChangeRestartsOneBrokerAtATimeEachOnlyOnceReadyAndRegisteredWithLookupd() {
         Cluster c = Cluster.create(admin, "roll", new NsqClusterSpec());
         c.allReady();
         String before = hash(c.statefulSet("nsqd"));
+        assertThat(partition(c.statefulSet("nsqd"))).isZero();
         c.edit(s -> s.nsqd.config = Map.of("mem-queue-size", "20000"));
         await().atMost(Cluster.WITHIN).until(() -> !before.equals(hash(c.statefulSet("nsqd"))));
         assertThat(admin.configMaps().inNamespace("roll").withName("demo-flags").get().getData().get("nsqd.args"))
                 .contains("--mem-queue-size=20000\n");
+        assertThat(partition(c.statefulSet("nsqd"))).as("only the highest broker restarts first").isEqualTo(2);
 
-        c.statefulSetRolling("nsqd"); // the StatefulSet controller replaces one pod at a time
-        c.awaitCondition(Conditions.READY, "False", "RollingUpdate");
-        assertThat(c.condition(Conditions.READY).getMessage()).isEqualTo("waiting for nsqd 2/3 (1 updated)");
+        c.statefulSetRolling("nsqd", 1, 2); // the StatefulSet controller replaced demo-nsqd-2; it is starting
+        await().atMost(Cluster.WITHIN).untilAsserted(() -> assertThat(c.condition(Conditions.READY).getMessage())
+                .isEqualTo("waiting for nsqd 2/3 (1 updated), demo-nsqd-2 to restart and be ready"));
+        c.statefulSetRolling("nsqd", 1, 3); // ready, but not yet known to lookupd
+        await().atMost(Cluster.WITHIN).untilAsserted(() -> assertThat(c.condition(Conditions.READY).getMessage())
+                .isEqualTo("waiting for nsqd 3/3 (1 updated), demo-nsqd-2 to register with every lookupd"));
+        assertThat(partition(c.statefulSet("nsqd"))).isEqualTo(2);
+
+        brokers.registerWithLookupd("demo-nsqd-2.demo-nsqd-headless.roll.svc");
+        await().atMost(Cluster.WITHIN).until(() -> partition(c.statefulSet("nsqd")) == 1);
+        c.statefulSetRolling("nsqd", 2, 3);
+        brokers.registerWithLookupd("demo-nsqd-1.demo-nsqd-headless.roll.svc");
+        await().atMost(Cluster.WITHIN).until(() -> partition(c.statefulSet("nsqd")) == 0);
         c.statefulSetReady("nsqd");
         c.awaitCondition(Conditions.READY, "True", "AllReplicasReady");
+        assertThat(c.events()).contains("Normal RollingRestart: demo-nsqd: flags or image changed, restarting its pods one at a time",
+                "Normal RollingRestart: demo-nsqd-2 restarted, ready and registered with every lookupd; restarting demo-nsqd-1",
+                "Normal RollingRestart: demo-nsqd-1 restarted, ready and registered with every lookupd; restarting demo-nsqd-0");
+    }
 
+    @Test
+    void anImageChangeRollsTheBrokersToo() {
+        Cluster c = Cluster.create(admin, "image", new NsqClusterSpec());
+        c.allReady();
         c.edit(s -> s.version = "9.9.9");
         await().atMost(Cluster.WITHIN).until(() -> c.statefulSet("nsqd").getSpec().getTemplate().getSpec().getContainers().get(0)
                 .getImage().equals("ghcr.io/jnsq/jnsq-nsqd:9.9.9"));
-        assertThat(c.events()).contains("Normal RollingRestart: demo-nsqd: flags or image changed, restarting its pods one at a time");
+        assertThat(partition(c.statefulSet("nsqd"))).isEqualTo(2);
+        assertThat(c.statefulSet("nsqlookupd").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("ghcr.io/jnsq/jnsq-nsqlookupd:9.9.9");
     }
 
     @Test

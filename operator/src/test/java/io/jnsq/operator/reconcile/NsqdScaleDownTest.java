@@ -9,6 +9,7 @@ import io.jnsq.operator.NsqClusterStatus;
 import io.jnsq.operator.model.Conditions;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +85,15 @@ class NsqdScaleDownTest {
         assertThat(c.get().getMetadata().getGeneration()).as("nobody wrote the spec").isEqualTo(generation);
         assertThat(c.events()).anyMatch(e -> e.startsWith("Warning DrainTimedOut: drain of demo-nsqd-2 did not finish within 10s"));
 
+        // what the user sees (kept in target/ for the README's examples)
+        String get = Kubectl.run("get", "nsq", "-n", "stuck");
+        String describe = Kubectl.run("describe", "nsq", "demo", "-n", "stuck");
+        Files.writeString(KubeApiServer.MODULE.resolve("target/kubectl-drain-timed-out.txt"), "$ kubectl get nsq\n" + get
+                + "\n$ kubectl describe nsq demo\n" + describe);
+        assertThat(get.lines().findFirst().orElseThrow().split("\\s+")).containsExactly("NAME", "READY", "NSQD", "LOOKUPD", "AGE");
+        assertThat(get).containsPattern("demo\\s+False\\s+3/2\\s+3/3");
+        assertThat(describe).contains("Reason:                DrainTimedOut", "Warning  DrainTimedOut", "Normal   Draining");
+
         c.edit(s -> s.nsqd.drainTimeoutSeconds = 600);
         c.awaitCondition(Conditions.READY, "False", "Draining");
 
@@ -96,9 +106,7 @@ class NsqdScaleDownTest {
             s.nsqd.forceScaleDown = true;
         });
         await().atMost(Cluster.WITHIN).until(() -> c.statefulSet("nsqd").getSpec().getReplicas() == 2);
-        // the Event is written after the StatefulSet is applied, at the end of the same pass
-        await().atMost(Cluster.WITHIN).untilAsserted(() -> assertThat(c.events()).contains(
-                "Normal Draining: drain timeout raised to 600s: waiting for demo-nsqd-2 again",
+        await().atMost(Cluster.WITHIN).untilAsserted(() -> assertThat(c.events()).contains("Normal Draining: drain timeout raised to 600s: waiting for demo-nsqd-2 again",
                 "Normal ScaleDownCancelled: nsqd replicas are 3 again: demo-nsqd-2 stays",
                 "Warning ForcedScaleDown: nsqd scaled from 3 to 2 without draining (spec.nsqd.forceScaleDown)"));
     }

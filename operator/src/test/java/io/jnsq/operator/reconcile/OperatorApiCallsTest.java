@@ -80,6 +80,7 @@ class OperatorApiCallsTest {
     void healthMetricsAndTheLeaderLease() {
         given().get("/q/health/ready").then().statusCode(200).body(containsString("nsqcluster-controller"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"))
+                .body(containsString("operator_sdk_reconciliations_success_total"))
                 // its own figures, after the clusters of the other test classes
                 .body(containsString("jnsq_operator_reconciles_total{outcome=\"applied\"}"),
                         containsString("jnsq_operator_decisions_total{reason=\"Creating\",type=\"Normal\"}"),

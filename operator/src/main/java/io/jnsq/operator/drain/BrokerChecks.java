@@ -7,17 +7,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The drain checks in flight, one per leaving broker: a reconcile takes the last finished check's answer (and starts
- * the next) or, while one is still running, goes on without waiting and looks again at its next requeue.
+ * Checks of brokers in flight (drains, lookupd registrations), one per broker: a reconcile takes the last finished
+ * check's answer (and starts the next) or, while one is still running, goes on without waiting and looks again at its
+ * next requeue.
  */
-public class DrainChecks {
+public class BrokerChecks<T> {
 
-    private final Map<String, CompletableFuture<NsqdDrain.Progress>> inFlight = new ConcurrentHashMap<>();
-    private final Map<String, NsqdDrain.Progress> last = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<T>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, T> last = new ConcurrentHashMap<>();
 
     /** The latest answer about {@code pod} (empty until a first check finished); starts a check when none runs. */
-    public Optional<NsqdDrain.Progress> latest(String pod, Supplier<CompletableFuture<NsqdDrain.Progress>> check) {
-        CompletableFuture<NsqdDrain.Progress> running = inFlight.get(pod);
+    public Optional<T> latest(String pod, Supplier<CompletableFuture<T>> check) {
+        CompletableFuture<T> running = inFlight.get(pod);
         if (running != null && running.isDone()) {
             last.put(pod, running.join());
             inFlight.remove(pod);
