@@ -32,8 +32,17 @@ public class NsqClusterSpec {
     public NsqdSpec nsqd = new NsqdSpec();
     public AdminSpec admin = new AdminSpec();
 
+    @JsonPropertyDescription("TLS for nsqd's TCP protocol and HTTPS (and nsqadmin's HTTPS client); off when absent")
+    public TlsSpec tls;
+
+    @JsonPropertyDescription("authorization of nsqd's clients by NSQ auth servers; off when absent")
+    public AuthSpec auth;
+
     @JsonPropertyDescription("pod template overrides applied to every component's pods")
     public PodTemplateOverrides template = new PodTemplateOverrides();
+
+    @JsonPropertyDescription("Prometheus Operator objects for the cluster (made only where its CRDs are installed)")
+    public MonitoringSpec monitoring = new MonitoringSpec();
 
     /** nsqlookupd: a StatefulSet behind a headless Service (stable per-pod DNS names). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -94,6 +103,51 @@ public class NsqClusterSpec {
         @Default("ClusterIP")
         public String serviceType = "ClusterIP";
         public ResourceRequirements resources;
+    }
+
+    /** Prometheus: a ServiceMonitor for the /metrics of every nsqd and nsqlookupd. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class MonitoringSpec {
+        @JsonPropertyDescription("create a ServiceMonitor so that Prometheus scrapes /metrics of every nsqd and nsqlookupd "
+                + "(where the Prometheus Operator's CRDs are installed)")
+        @Default("false")
+        public boolean serviceMonitor;
+        @JsonPropertyDescription("how often Prometheus scrapes")
+        @Pattern("^[0-9]+(ms|s|m|h)$")
+        @Default("30s")
+        public String interval = "30s";
+        @JsonPropertyDescription("labels of the ServiceMonitor: the ones your Prometheus selects by (kube-prometheus-stack: "
+                + "release: <its release name>)")
+        public Map<String, String> labels = new LinkedHashMap<>();
+    }
+
+    /** nsqd's TLS, from a Secret in cert-manager's layout (tls.crt, tls.key, ca.crt). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class TlsSpec {
+        @JsonPropertyDescription("Secret with tls.crt, tls.key and ca.crt (a cert-manager Certificate's Secret fits); "
+                + "the certificate must name the brokers' DNS names")
+        @io.fabric8.generator.annotation.Required
+        public String secretName;
+        @JsonPropertyDescription("nsqd --tls-required: tcp-https (TLS before any TCP command; HTTP stays open for probes "
+                + "and the operator) or false (TLS offered, not required)")
+        @Pattern("^(tcp-https|false)$")
+        @Default("tcp-https")
+        public String required = "tcp-https";
+        @JsonPropertyDescription("nsqd --tls-client-auth-policy: require (any client certificate) or require-verify "
+                + "(one signed by ca.crt); none asked when absent")
+        @Pattern("^(require|require-verify)$")
+        public String clientAuthPolicy;
+        @JsonPropertyDescription("nsqd --tls-min-version")
+        @Pattern("^(tls1\\.0|tls1\\.1|tls1\\.2|tls1\\.3)$")
+        @Default("tls1.2")
+        public String minVersion = "tls1.2";
+    }
+
+    /** NSQ auth servers (nsqd --auth-http-address), e.g. an nsq_authd Service. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class AuthSpec {
+        @JsonPropertyDescription("auth server addresses: host:port or full URLs (http or https)")
+        public List<String> httpAddresses = new ArrayList<>();
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -24,6 +24,7 @@ public final class ClusterNames {
 
     public static final int NSQD_TCP = 4150;
     public static final int NSQD_HTTP = 4151;
+    public static final int NSQD_HTTPS = 4152;
     public static final int LOOKUPD_TCP = 4160;
     public static final int LOOKUPD_HTTP = 4161;
     public static final int ADMIN_HTTP = 4171;
@@ -51,6 +52,11 @@ public final class ClusterNames {
     /** The StatefulSet, Deployment, client Service and PDB name of a component: {@code <cluster>-nsqd}. */
     public String of(String component) {
         return cluster + "-" + component;
+    }
+
+    /** The ServiceMonitor that has Prometheus scrape the cluster's nsqd and nsqlookupd pods. */
+    public String serviceMonitor() {
+        return cluster + "-metrics";
     }
 
     /** The ConfigMap holding every component's flags. */

@@ -16,7 +16,7 @@ final class AuditLog {
 
     /** One request as RBAC sees it. */
     record Call(String verb, String group, String resource, String subresource, String namespace, String name, int code,
-            String received) {
+            String received, String userAgent) {
 
         boolean isWrite() {
             return WRITES.contains(verb);
@@ -40,7 +40,8 @@ final class AuditLog {
                     .map(e -> new Call(e.path("verb").asText(), e.at("/objectRef/apiGroup").asText(""),
                             e.at("/objectRef/resource").asText(), e.at("/objectRef/subresource").asText(""),
                             e.at("/objectRef/namespace").asText(""), e.at("/objectRef/name").asText(""),
-                            e.at("/responseStatus/code").asInt(), e.path("requestReceivedTimestamp").asText()))
+                            e.at("/responseStatus/code").asInt(), e.path("requestReceivedTimestamp").asText(),
+                            e.path("userAgent").asText()))
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -180,4 +180,18 @@ class NsqClusterOperatorTest {
         c.awaitCondition(Conditions.READY, "True", "AllReplicasReady");
         assertThat(c.get().getStatus().endpoints.adminUrl).isNull();
     }
+
+    @Test
+    void theExampleAppliedWithKubectlBecomesAReadyCluster() throws Exception {
+        Kubectl.run("create", "namespace", "example");
+        Kubectl.run("apply", "-n", "example", "-f", KubeApiServer.DEPLOY.resolve("examples/nsqcluster.yaml").toString());
+        Cluster c = new Cluster(admin, "example", "demo");
+        c.allReady();
+        String get = Kubectl.run("get", "nsq", "-n", "example");
+        assertThat(get).containsPattern("demo\\s+True\\s+3/3\\s+3/3\\s+\\d+s");
+        assertThat(c.statefulSet("nsqd").getSpec().getVolumeClaimTemplates().get(0).getSpec().getResources().getRequests().get("storage"))
+                .hasToString("5Gi");
+        assertThat(admin.configMaps().inNamespace("example").withName("demo-flags").get().getData().get("nsqd.args"))
+                .contains("--max-msg-size=1048576\n--mem-queue-size=10000\n");
+    }
 }

@@ -2,11 +2,21 @@ package io.jnsq.operator.reconcile;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.jnsq.operator.drain.BrokerEndpoints;
+import io.jnsq.operator.drain.NsqdDrain;
+import java.time.Clock;
 import io.jnsq.operator.NsqClusterSpec;
 import io.jnsq.operator.reconcile.AuditLog.Call;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,7 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * What the operator asks of the API server, read from the API server's audit log after the other test classes ran:
  * nothing while a cluster is converged, nothing its ServiceAccount is refused, nothing deploy/'s RBAC does not grant,
- * never a write to an NsqCluster's spec. Also its own health, metrics and leader Lease. Runs last (class order).
+ * never a write to an NsqCluster's spec. Also its own health, metrics and leader Lease, and a second replica that stays
+ * passive while the first holds the Lease. Runs last (class order).
  */
 @QuarkusTest
 @Order(Integer.MAX_VALUE)
@@ -80,13 +91,51 @@ class OperatorApiCallsTest {
     void healthMetricsAndTheLeaderLease() {
         given().get("/q/health/ready").then().statusCode(200).body(containsString("nsqcluster-controller"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"))
-                .body(containsString("operator_sdk_reconciliations_success_total"));
+                .body(containsString("operator_sdk_reconciliations_success_total"))
+                // its own figures, after the clusters of the other test classes
+                .body(containsString("jnsq_operator_reconciles_total{outcome=\"applied\"}"),
+                        containsString("jnsq_operator_decisions_total{reason=\"Creating\",type=\"Normal\"}"),
+                        containsString("jnsq_operator_decisions_total{reason=\"Draining\",type=\"Normal\"}"),
+                        containsString("jnsq_operator_drains_active "));
         var lease = admin.leases().inNamespace(KubeApiServer.OPERATOR_NAMESPACE).withName(OperatorLifecycle.LEASE).get();
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("operator-under-test");
     }
 
     @Test
     @Order(3)
+    void aSecondReplicaStandsByWhileTheLeaderHoldsTheLease() throws Exception {
+        String token = admin.serviceAccounts().inNamespace(KubeApiServer.OPERATOR_NAMESPACE).withName(KubeApiServer.OPERATOR_ACCOUNT)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build()).getStatus().getToken();
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(admin.getConfiguration().getMasterUrl()).withOauthToken(token)
+                .withTrustCerts(true).withUserAgent("jnsq-standby").build();
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+            // a second replica as OperatorLifecycle starts one, with its own identity
+            Operator standby = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
+                    .withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(OperatorLifecycle.LEASE)
+                            .withLeaseNamespace(KubeApiServer.OPERATOR_NAMESPACE).withIdentity("standby").build()));
+            OperatorMetrics metrics = new OperatorMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            standby.register(new NsqClusterReconciler(BrokerEndpoints.DNS, new NsqdDrain(), new StorageGrowth(client),
+                    new ClusterEvents(client, Clock.systemUTC(), "standby", metrics), Clock.systemUTC(), metrics), c -> c.watchingAllNamespaces());
+            standby.start();
+            try {
+                Cluster c = Cluster.create(admin, "two-replicas", new NsqClusterSpec());
+                c.allReady();
+                c.edit(s -> s.lookupd.replicas = 4);
+                await().atMost(Cluster.WITHIN).until(() -> c.statefulSet("nsqlookupd").getSpec().getReplicas() == 4);
+                Thread.sleep(3000);
+            } finally {
+                standby.stop();
+            }
+        }
+        List<Call> byStandby = AuditLog.operatorCalls().stream().filter(x -> x.userAgent().equals("jnsq-standby")).toList();
+        assertThat(byStandby).as("the standby ran").anyMatch(x -> x.resource().equals("leases") && x.verb().equals("get"));
+        assertThat(byStandby).as("the standby's writes").noneMatch(x -> x.isWrite() && !x.resource().equals("selfsubjectrulesreviews"));
+        assertThat(admin.leases().inNamespace(KubeApiServer.OPERATOR_NAMESPACE).withName(OperatorLifecycle.LEASE).get().getSpec()
+                .getHolderIdentity()).isEqualTo("operator-under-test");
+    }
+
+    @Test
+    @Order(4)
     void everyCallWasGrantedByDeploysRbacAndNoneWroteASpec() throws Exception {
         List<Call> calls = AuditLog.operatorCalls();
         assertThat(calls).as("calls recorded").hasSizeGreaterThan(10);
