@@ -105,18 +105,22 @@ public class NsqClusterSpec {
         public ResourceRequirements resources;
     }
 
-    /** Prometheus: a ServiceMonitor for the /metrics of every nsqd and nsqlookupd. */
+    /** Prometheus: a ServiceMonitor for the /metrics of every nsqd and nsqlookupd, and alert rules on them. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class MonitoringSpec {
         @JsonPropertyDescription("create a ServiceMonitor so that Prometheus scrapes /metrics of every nsqd and nsqlookupd "
                 + "(where the Prometheus Operator's CRDs are installed)")
         @Default("false")
         public boolean serviceMonitor;
+        @JsonPropertyDescription("create a PrometheusRule with jnsq's alerts on this cluster's own series (namespace and the "
+                + "ServiceMonitor's jobs: the headless Services of nsqd and nsqlookupd), where the Prometheus Operator's CRDs are installed")
+        @Default("false")
+        public boolean prometheusRule;
         @JsonPropertyDescription("how often Prometheus scrapes")
         @Pattern("^[0-9]+(ms|s|m|h)$")
         @Default("30s")
         public String interval = "30s";
-        @JsonPropertyDescription("labels of the ServiceMonitor: the ones your Prometheus selects by (kube-prometheus-stack: "
+        @JsonPropertyDescription("labels of the ServiceMonitor and the PrometheusRule: the ones your Prometheus selects by (kube-prometheus-stack: "
                 + "release: <its release name>)")
         public Map<String, String> labels = new LinkedHashMap<>();
     }

@@ -62,6 +62,8 @@ import java.util.Optional;
         @Dependent(name = "nsqd-budget", type = NsqdBudgetDependent.class),
         @Dependent(name = "service-monitor", type = ServiceMonitorDependent.class,
                 activationCondition = PrometheusOperatorInstalled.class, reconcilePrecondition = ServiceMonitorWanted.class),
+        @Dependent(name = "prometheus-rule", type = PrometheusRuleDependent.class,
+                activationCondition = PrometheusOperatorInstalled.class, reconcilePrecondition = PrometheusRuleWanted.class),
 })
 public class NsqClusterReconciler implements Reconciler<NsqCluster> {
 

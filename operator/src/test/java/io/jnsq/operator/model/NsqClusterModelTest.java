@@ -41,7 +41,7 @@ class NsqClusterModelTest {
                 AdminDeployment.of(c), ClusterServices.admin(c), DisruptionBudgets.lookupd(c), DisruptionBudgets.nsqd(c));
     }
 
-    private static void assertGolden(String file, List<HasMetadata> objects) throws Exception {
+    static void assertGolden(String file, List<HasMetadata> objects) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (HasMetadata o : objects) {
             sb.append("---\n").append(YAML.writeValueAsString(o));
