@@ -60,6 +60,12 @@ import java.util.Optional;
         @Dependent(name = "admin-service", type = AdminServiceDependent.class, reconcilePrecondition = AdminEnabled.class),
         @Dependent(name = "lookupd-budget", type = LookupdBudgetDependent.class),
         @Dependent(name = "nsqd-budget", type = NsqdBudgetDependent.class),
+        @Dependent(name = "nsqd-network-policy", type = NsqdNetworkPolicyDependent.class,
+                reconcilePrecondition = NetworkPoliciesEnabled.class),
+        @Dependent(name = "lookupd-network-policy", type = LookupdNetworkPolicyDependent.class,
+                reconcilePrecondition = NetworkPoliciesEnabled.class),
+        @Dependent(name = "admin-network-policy", type = AdminNetworkPolicyDependent.class,
+                reconcilePrecondition = NetworkPoliciesEnabled.ForAdmin.class),
 })
 public class NsqClusterReconciler implements Reconciler<NsqCluster> {
 
@@ -71,8 +77,11 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
     private final StorageGrowth storage;
     private final ClusterEvents events;
     private final Clock clock;
+    private final OperatorNamespace operatorNamespace;
 
-    public NsqClusterReconciler(BrokerEndpoints endpoints, NsqdDrain drain, StorageGrowth storage, ClusterEvents events, Clock clock) {
+    public NsqClusterReconciler(BrokerEndpoints endpoints, NsqdDrain drain, StorageGrowth storage, ClusterEvents events, Clock clock,
+            String operatorNamespace) {
+        this.operatorNamespace = new OperatorNamespace(operatorNamespace);
         this.endpoints = endpoints;
         this.drain = drain;
         this.storage = storage;
@@ -141,6 +150,7 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
         if (!volumes.recreating()) {
             context.managedWorkflowAndDependentResourceContext().put(NsqdPlan.class,
                     new NsqdPlan(scale.replicas(), volumes.claim(), roll.partition()));
+            context.managedWorkflowAndDependentResourceContext().put(OperatorNamespace.class, operatorNamespace);
             result = Optional.of(context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow());
         }
         pass.status.observe(pass.statefulSet(names.of(ClusterNames.LOOKUPD)), pass.statefulSet(names.of(ClusterNames.NSQD)),

@@ -109,7 +109,8 @@ class OperatorApiCallsTest {
                     .withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(OperatorLifecycle.LEASE)
                             .withLeaseNamespace(KubeApiServer.OPERATOR_NAMESPACE).withIdentity("standby").build()));
             standby.register(new NsqClusterReconciler(BrokerEndpoints.DNS, new NsqdDrain(), new StorageGrowth(client),
-                    new ClusterEvents(client, Clock.systemUTC(), "standby"), Clock.systemUTC()), c -> c.watchingAllNamespaces());
+                    new ClusterEvents(client, Clock.systemUTC(), "standby"), Clock.systemUTC(), KubeApiServer.OPERATOR_NAMESPACE),
+                    c -> c.watchingAllNamespaces());
             standby.start();
             try {
                 Cluster c = Cluster.create(admin, "two-replicas", new NsqClusterSpec());
