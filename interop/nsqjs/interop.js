@@ -82,6 +82,63 @@ function assertEqual (actual, expected, what) {
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`)
 }
 
+// TLS with a verified client certificate, and AUTH, against the secured broker run.sh starts (when it does)
+async function secured () {
+  const [shost, sport] = process.env.SECURED_NSQD.split(':')
+  const fs = require('fs')
+  const certs = process.env.TLS_CERTS
+  const tls = {
+    tls: true,
+    tlsVerification: true,
+    ca: fs.readFileSync(`${certs}/ca.pem`),
+    cert: fs.readFileSync(`${certs}/client.pem`),
+    key: fs.readFileSync(`${certs}/client.key`),
+    authSecret: process.env.AUTH_SECRET
+  }
+  function securedWriter (options) {
+    return new Promise((resolve, reject) => {
+      const w = new nsq.Writer(shost, Number(sport), options)
+      w.on('ready', () => resolve(w))
+      w.on('error', reject)
+      w.connect()
+    })
+  }
+
+  for (const compression of ['none', 'deflate', 'snappy']) {
+    await check(`TLS (${compression}) with a client certificate and AUTH: publish and consume`, async () => {
+      const t = topic(`tls_${compression}`)
+      const extra = compression === 'none' ? {} : { [compression]: true }
+      const c = collector(3)
+      const r = await new Promise((resolve, reject) => {
+        const r = new nsq.Reader(t, 'ch', Object.assign({ nsqdTCPAddresses: [process.env.SECURED_NSQD], maxInFlight: 10 }, tls, extra))
+        r.on('message', msg => { c.add(msg.body.toString()); msg.finish() })
+        r.on('error', reject)
+        r.on('nsqd_connected', () => resolve(r))
+        r.connect()
+      })
+      const w = await securedWriter(Object.assign({}, tls, extra))
+      await publish(w, t, 'secret one')
+      await publish(w, t, ['secret two', 'secret three'])
+      await withTimeout(c.finished, 10000, 'messages over TLS')
+      assertEqual(c.got, ['secret one', 'secret two', 'secret three'], 'bodies')
+      w.close(); r.close()
+    })
+  }
+
+  await check('AUTH with a wrong secret is refused', async () => {
+    const w = await securedWriter(Object.assign({}, tls, { authSecret: 'guess' })).then(w => w, err => err)
+    if (!(w instanceof Error)) { w.close(); throw new Error('a wrong secret was accepted') }
+    if (!/E_AUTH_FAILED/.test(w.message)) throw new Error(`unexpected error: ${w.message}`)
+  })
+
+  await check('a topic outside the grant is E_UNAUTHORIZED', async () => {
+    const w = await securedWriter(tls)
+    const err = await publish(w, 'payments', 'x').then(() => null, e => e)
+    w.close()
+    if (!err || !/E_UNAUTHORIZED/.test(err.message)) throw new Error(`expected E_UNAUTHORIZED, got ${err && err.message}`)
+  })
+}
+
 async function main () {
   await check('publish and multi-publish reach a reader in order', async () => {
     const t = topic('pub')
@@ -191,6 +248,10 @@ async function main () {
       assertEqual(c.got, ['found-1', 'found-2'], 'bodies')
       w.close(); r.close()
     })
+  }
+
+  if (process.env.SECURED_NSQD) {
+    await secured()
   }
 
   console.log(`nsqjs interop: ${passes} passed, ${failures} failed`)

@@ -44,14 +44,17 @@ public class AdminActions {
     private final AdminOptions opts;
     private final HttpClient notifier = HttpClient.newHttpClient();
 
-    public AdminActions(ClusterInfo cluster, AdminOptions opts) {
+    private final SignIn signIn;
+
+    public AdminActions(ClusterInfo cluster, AdminOptions opts, SignIn signIn) {
         this.cluster = cluster;
         this.opts = opts;
+        this.signIn = signIn;
     }
 
-    /** Whether this user may act: everyone when no {@code --admin-user} is given. */
+    /** Whether this user may act: see {@link SignIn#isAdmin}. */
     boolean isAdmin(String user) {
-        return opts.adminUsers.isEmpty() || (user != null && opts.adminUsers.contains(user));
+        return signIn.isAdmin(user);
     }
 
     void createTopicChannel(String topic, String channel, Requester who, Warnings w) throws UpstreamException {
@@ -171,17 +174,10 @@ public class AdminActions {
         }
         String node = nodes.get(0);
         try {
-            HttpResponse<String> resp = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://" + node + "/pub?topic=" + enc(topic))).timeout(opts.httpClientRequestTimeout)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (resp.statusCode() != 200) {
-                throw new UpstreamException("publish to " + node + " failed: " + resp.statusCode() + " " + resp.body());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException("interrupted");
-        } catch (java.io.IOException e) {
-            throw e instanceof UpstreamException u ? u : new UpstreamException("publish to " + node + " failed: " + e.getMessage());
+            cluster.send(node, "POST", "/pub?topic=" + enc(topic), body).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new UpstreamException("publish to " + node + " failed: " + cause.getMessage());
         }
         return node;
     }

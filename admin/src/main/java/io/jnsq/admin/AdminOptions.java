@@ -39,6 +39,18 @@ public class AdminOptions implements GoFlags.Validating {
     public Duration httpClientConnectTimeout;
     @Option(names = "--http-client-request-timeout", defaultValue = "5s", description = "timeout for HTTP request")
     public Duration httpClientRequestTimeout;
+    @Option(names = "--http-client-tls-insecure-skip-verify", description = "configure the HTTP client to skip verification of TLS certificates")
+    public boolean httpClientTlsInsecureSkipVerify;
+    @Option(names = "--http-client-tls-root-ca-file", defaultValue = "", description = "path to CA file for the HTTP client")
+    public String httpClientTlsRootCaFile;
+    @Option(names = "--http-client-tls-cert", defaultValue = "", description = "path to certificate file for the HTTP client")
+    public String httpClientTlsCert;
+    @Option(names = "--http-client-tls-key", defaultValue = "", description = "path to key file for the HTTP client")
+    public String httpClientTlsKey;
+    @Option(names = "--users-file", defaultValue = "", description = "sign-in: file of 'name:bcrypt-hash:role' lines (role admin or viewer); replaces --admin-user/--acl-http-header")
+    public String usersFile;
+    @Option(names = "--session-timeout", defaultValue = "12h", description = "sign-in: how long a session lasts without use")
+    public Duration sessionTimeout;
     @Option(names = "--graphite-url", defaultValue = "", description = "accepted for compatibility; rates are computed from /stats instead")
     public String graphiteUrl;
     @Option(names = "--prometheus-url", defaultValue = "", description = "URL of a Prometheus that scrapes the nsqds' /metrics (e.g. http://prometheus:9090): topic and channel graphs of the last hour come from it")
@@ -55,6 +67,19 @@ public class AdminOptions implements GoFlags.Validating {
         for (String a : concat(nsqdHttpAddresses, lookupdHttpAddresses)) {
             if (a.startsWith("http")) {
                 return Optional.of("address " + a + " should not contain scheme");
+            }
+        }
+        if (!httpClientTlsCert.isEmpty() && httpClientTlsKey.isEmpty()) {
+            return Optional.of("--http-client-tls-key must be specified with --http-client-tls-cert");
+        }
+        if (!httpClientTlsKey.isEmpty() && httpClientTlsCert.isEmpty()) {
+            return Optional.of("--http-client-tls-cert must be specified with --http-client-tls-key");
+        }
+        if (!usersFile.isEmpty()) {
+            try {
+                Users.read(java.nio.file.Path.of(usersFile));
+            } catch (java.io.IOException e) {
+                return Optional.of("--users-file: " + e.getMessage());
             }
         }
         if (!prometheusUrl.isEmpty() && !prometheusUrl.matches("https?://[^/\\s]+(/\\S*)?")) {

@@ -33,10 +33,24 @@ public class ClusterInfo {
     private final AdminOptions opts;
     private final HttpClient http;
     private volatile List<String> lookupds;
+    private final java.util.Map<String, Integer> httpsPorts = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ClusterInfo(AdminOptions opts) {
         this.opts = opts;
-        this.http = HttpClient.newBuilder().connectTimeout(opts.httpClientConnectTimeout).build();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(opts.httpClientConnectTimeout);
+        if (opts.httpClientTlsInsecureSkipVerify || !opts.httpClientTlsRootCaFile.isEmpty() || !opts.httpClientTlsCert.isEmpty()) {
+            io.jnsq.client.Config tls = new io.jnsq.client.Config();
+            tls.tlsInsecureSkipVerify = opts.httpClientTlsInsecureSkipVerify;
+            tls.tlsRootCaFile = opts.httpClientTlsRootCaFile;
+            tls.tlsCert = opts.httpClientTlsCert;
+            tls.tlsKey = opts.httpClientTlsKey;
+            try {
+                b.sslContext(io.jnsq.client.ClientTls.of(tls).context());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        this.http = b.build();
         this.lookupds = List.copyOf(opts.lookupdHttpAddresses);
     }
 
@@ -239,15 +253,46 @@ public class ClusterInfo {
 
     /** One request to a server; the JSON answer, or a failed future saying what went wrong as nsqadmin words it. */
     CompletableFuture<JsonNode> send(String address, String method, String path) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + address + path))
+        return send(address, method, path, null);
+    }
+
+    /**
+     * One request with an optional body. An nsqd started with {@code --tls-required=true} answers plain HTTP with 403
+     * {@code TLS_REQUIRED} and its HTTPS port: the request is made again there (and later ones go there at once),
+     * verified with the {@code --http-client-tls-*} settings.
+     */
+    CompletableFuture<JsonNode> send(String address, String method, String path, byte[] body) {
+        String base = httpsPorts.containsKey(address) ? "https://" + hostOf(address) + ":" + httpsPorts.get(address)
+                : "http://" + address;
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(opts.httpClientRequestTimeout).header("Accept", "application/vnd.nsq; version=1.0")
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((resp, err) -> {
-            if (err != null) {
-                Throwable cause = err.getCause() != null ? err.getCause() : err;
-                throw new java.util.concurrent.CompletionException(new IOException(
-                        method + " http://" + address + path + " failed: " + (cause.getMessage() == null ? cause : cause.getMessage())));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).thenCompose(resp -> {
+            if (resp.statusCode() == 403 && !httpsPorts.containsKey(address) && resp.body().contains("\"TLS_REQUIRED\"")) {
+                try {
+                    httpsPorts.put(address, JSON.readTree(resp.body()).path("https_port").asInt());
+                    return send(address, method, path, body).thenApply(json -> (Object) json);
+                } catch (IOException e) {
+                    // not nsqd's answer after all: report it as it is
+                }
             }
+            return CompletableFuture.completedFuture((Object) resp);
+        }).handle((answer, err) -> {
+            if (err != null) {
+                Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+                if (cause instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith("got response")
+                        || cause.getMessage() != null && cause.getMessage().startsWith(method + " http")) {
+                    throw new java.util.concurrent.CompletionException(cause);
+                }
+                throw new java.util.concurrent.CompletionException(new IOException(
+                        method + " " + base + path + " failed: " + (cause.getMessage() == null ? cause : cause.getMessage())));
+            }
+            if (answer instanceof JsonNode json) {
+                return json;
+            }
+            @SuppressWarnings("unchecked")
+            HttpResponse<String> resp = (HttpResponse<String>) answer;
             if (resp.statusCode() != 200) {
                 throw new java.util.concurrent.CompletionException(new IOException("got response " + resp.statusCode()
                         + " " + reason(resp.statusCode()) + " " + goQuote(resp.body())));
@@ -265,6 +310,10 @@ public class ClusterInfo {
     /** POSTs an action path (e.g. {@code /topic/pause?topic=t}) to every address; see {@link #everywhere}. */
     void postEverywhere(List<String> addresses, String path, String kind, Warnings w) throws UpstreamException {
         everywhere(addresses, a -> send(a, "POST", path), kind, w);
+    }
+
+    private static String hostOf(String address) {
+        return address.substring(0, address.lastIndexOf(':'));
     }
 
     static String enc(String s) {

@@ -4,7 +4,9 @@ import io.jnsq.protocol.Frame;
 import io.jnsq.protocol.FrameType;
 import io.jnsq.protocol.compress.StreamCodec;
 import io.jnsq.protocol.stats.ClientStats;
+import io.jnsq.broker.auth.AuthState;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -60,6 +62,11 @@ final class ClientConnection implements Consumer {
     volatile int sampleRate;
     volatile boolean deflate;
     volatile boolean snappy;
+    volatile boolean tls;
+    private volatile String tlsVersion = "";
+    private volatile String tlsCipherSuite = "";
+    volatile AuthState authState; // what the auth server granted (event loop writes; stats read)
+    String authSecret = ""; // asked again when the grant expires (event loop only)
     volatile Channel channel;
 
     // counts: RDY is set on the event loop; in flight also drops on the scanner thread (timeouts)
@@ -154,8 +161,9 @@ final class ClientConnection implements Consumer {
         List<ClientStats.PubCount> pubs = new ArrayList<>();
         pubCounts.forEach((t, c) -> pubs.add(new ClientStats.PubCount(t, c.get())));
         return new ClientStats(clientId, hostname, "V2", remoteAddress, state, readyCount, inFlightCount.get(),
-                messageCount, finishCount, requeueCount, connectTs, sampleRate, deflate, snappy, userAgent, false, null,
-                null, pubs, false, "", "", "", false);
+                messageCount, finishCount, requeueCount, connectTs, sampleRate, deflate, snappy, userAgent,
+                authState != null, authState == null ? null : authState.identity(),
+                authState == null ? null : authState.identityUrl(), pubs, tls, tlsCipherSuite, tlsVersion, "", false);
     }
 
     // ---- the message pump (event loop) ----
@@ -269,6 +277,27 @@ final class ClientConnection implements Consumer {
         }
     }
 
+    /**
+     * Upgrades the socket to TLS (after the IDENTIFY answer, as nsqd does), with nsqd's 5 s handshake deadline. The
+     * future fails for a handshake that fails or does not finish in time.
+     */
+    Future<Void> upgradeTls() {
+        writePending();
+        return socket.upgradeToSsl().onSuccess(v -> {
+            tls = true;
+            javax.net.ssl.SSLSession session = socket.sslSession();
+            if (session != null) {
+                tlsVersion = session.getProtocol().replace("TLSv", "TLS"); // nsqd's names: TLS1.2, TLS1.3
+                tlsCipherSuite = session.getCipherSuite();
+            }
+        });
+    }
+
+    /** The common name of the client's certificate, "" without TLS or a certificate. */
+    String tlsCommonName() {
+        return tls ? ServerTls.peerCommonName(socket) : "";
+    }
+
     /** From here on, what we send is compressed with {@code codec}. */
     void compressOutput(StreamCodec codec) {
         this.codec = codec;
@@ -283,6 +312,10 @@ final class ClientConnection implements Consumer {
 
     NetSocket socket() {
         return socket;
+    }
+
+    Context context() {
+        return context;
     }
 
     /** The socket closed: stop timers and leave the channel. In-flight messages time out and are redelivered. */

@@ -262,7 +262,31 @@ public class NsqdOptions implements GoFlags.Validating {
                 return Optional.of("failed to build TLS config - open " + f + ": no such file or directory");
             }
         }
+        // what the TLS listener would otherwise refuse at start with a stack trace
+        for (String f : List.of(tlsCert, tlsRootCaFile)) {
+            if (!f.isEmpty() && !holdsCertificates(f)) {
+                return Optional.of("failed to build TLS config - " + f + ": no PEM certificate found");
+            }
+        }
+        if (!tlsKey.isEmpty()) {
+            try {
+                String pem = java.nio.file.Files.readString(java.nio.file.Path.of(tlsKey), java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (!pem.matches("(?s).*-----BEGIN (RSA |EC )?PRIVATE KEY-----.*")) {
+                    return Optional.of("failed to build TLS config - " + tlsKey + ": no PEM private key found");
+                }
+            } catch (java.io.IOException e) {
+                return Optional.of("failed to build TLS config - " + e.getMessage());
+            }
+        }
         return Optional.empty();
+    }
+
+    private static boolean holdsCertificates(String file) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
+            return !java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty();
+        } catch (java.io.IOException | java.security.cert.CertificateException e) {
+            return false;
+        }
     }
 
     private static boolean goBool(String v) {

@@ -1,5 +1,9 @@
 package io.jnsq.broker;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jnsq.broker.auth.AuthServers;
+import io.jnsq.broker.auth.AuthState;
 import io.jnsq.cli.NsqVersion;
 import io.jnsq.protocol.Command;
 import io.jnsq.protocol.CommandDecoder;
@@ -16,17 +20,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
  * NSQ's TCP protocol V2 for one connection: reads the magic, then commands as they arrive (in any fragmentation,
  * through the shared incremental {@link CommandDecoder}), and executes them with nsqd v1.3.0's checks, errors and
  * error fatality. A publish that has to wait for the disk pauses the connection until it is answered, so a
- * publisher's commands are answered in order and a fast publisher is slowed down rather than buffered.
+ * publisher's commands are answered in order and a fast publisher is slowed down rather than buffered. So do a TLS
+ * handshake (IDENTIFY with {@code tls_v1}) and a question to the auth servers (AUTH, or a grant that expired).
  */
 final class ProtocolV2 {
 
     private static final Logger LOG = Logger.getLogger(ProtocolV2.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** nsqd reads command lines through a 16 KiB buffer; a longer line ends the connection. */
     private static final int MAX_LINE = 16 * 1024;
 
@@ -46,12 +53,15 @@ final class ProtocolV2 {
     private int finCount;
     private StreamCodec inboundCodec;
     private StreamCodec upgradeAfterCommand;
+    private final AuthServers authServers;
+    private boolean waiting; // a TLS handshake or the auth servers: read nothing more until it is done
 
-    ProtocolV2(ClientConnection client, Nsqd nsqd, Context context) {
+    ProtocolV2(ClientConnection client, Nsqd nsqd, Context context, AuthServers authServers) {
         this.client = client;
         this.nsqd = nsqd;
         this.opts = nsqd.options();
         this.context = context;
+        this.authServers = authServers;
     }
 
     /** Bytes from the socket, possibly compressed. */
@@ -77,7 +87,7 @@ final class ProtocolV2 {
 
     /** Runs every whole command the decoder holds, until one needs more bytes or waits for the disk. */
     private void readCommands() {
-        while (!closing && !publishing) {
+        while (!closing && !publishing && !waiting) {
             if (!magicRead) {
                 if (!readMagic()) {
                     break;
@@ -202,6 +212,9 @@ final class ProtocolV2 {
             params = line.params();
         }
         try {
+            if (!params[0].equals("IDENTIFY")) {
+                enforceTlsPolicy(params[0]);
+            }
             switch (params[0]) {
                 case "PUB" -> {
                     return pub(params);
@@ -217,6 +230,9 @@ final class ProtocolV2 {
                 }
                 case "AUTH" -> {
                     return auth(params);
+                }
+                case "SUB" -> {
+                    return sub(params);
                 }
                 default -> simple(params);
             }
@@ -239,7 +255,6 @@ final class ProtocolV2 {
             case "FIN" -> fin(params);
             case "REQ" -> req(params);
             case "TOUCH" -> touch(params);
-            case "SUB" -> sub(params);
             case "CLS" -> cls();
             default -> throw fatalErr("E_INVALID", "invalid command " + params[0]);
         }
@@ -283,6 +298,7 @@ final class ProtocolV2 {
         }
         deflateLevel = Math.min(deflateLevel, opts.maxDeflateLevel);
         boolean snappy = opts.snappy && id.snappy;
+        boolean tlsv1 = opts.tlsEnabled() && id.tlsV1;
         if (deflate && snappy) {
             throw fatalErr("E_IDENTIFY_FAILED", "cannot enable both deflate and snappy compression");
         }
@@ -290,16 +306,48 @@ final class ProtocolV2 {
                 + ",\"version\":\"" + NsqVersion.NSQ + "\""
                 + ",\"max_msg_timeout\":" + opts.maxMsgTimeout.toMillis()
                 + ",\"msg_timeout\":" + client.msgTimeoutNanos / 1_000_000
-                + ",\"tls_v1\":false"
+                + ",\"tls_v1\":" + tlsv1
                 + ",\"deflate\":" + deflate
                 + ",\"deflate_level\":" + deflateLevel
                 + ",\"max_deflate_level\":" + opts.maxDeflateLevel
                 + ",\"snappy\":" + snappy
                 + ",\"sample_rate\":" + client.sampleRate
-                + ",\"auth_required\":false"
+                + ",\"auth_required\":" + authServers.enabled()
                 + ",\"output_buffer_size\":" + client.outputBufferSize
                 + ",\"output_buffer_timeout\":" + client.outputBufferTimeoutMillis + "}";
         client.sendResponse(response.getBytes(StandardCharsets.UTF_8));
+        int level = deflateLevel;
+        if (!tlsv1) {
+            upgradeAfterCommand = compress(snappy, deflate, level);
+            return true;
+        }
+        // nsqd's order: the answer in plain text, the TLS handshake, OK over TLS, then compression and its OK
+        LOG.infof("[%s] upgrading connection to TLS", client);
+        waiting = true;
+        client.socket().pause();
+        client.upgradeTls().onComplete(done -> {
+            waiting = false;
+            if (closing) {
+                return;
+            }
+            if (done.failed()) {
+                LOG.warnf("[%s] closing: TLS handshake failed: %s", client, done.cause().getMessage());
+                closeNow();
+                return;
+            }
+            client.sendResponse(Frame.OK);
+            upgradeAfterCommand = compress(snappy, deflate, level);
+            if (upgradeAfterCommand != null && !switchInputCompression()) {
+                return;
+            }
+            client.socket().resume();
+            readCommands();
+        });
+        return true;
+    }
+
+    /** Switches our output to the negotiated compression and says OK in it; returns the codec for input, or null. */
+    private StreamCodec compress(boolean snappy, boolean deflate, int deflateLevel) {
         StreamCodec codec = null;
         if (snappy) {
             codec = new SnappyFramedCodec();
@@ -308,13 +356,13 @@ final class ProtocolV2 {
             codec = new DeflateCodec(deflateLevel);
             client.deflate = true;
         }
-        if (codec != null) {
-            client.compressOutput(codec);
-            client.sendResponse(Frame.OK);
-            // one object compresses both directions' streams independently: use a second for input
-            upgradeAfterCommand = snappy ? new SnappyFramedCodec() : new DeflateCodec(deflateLevel);
+        if (codec == null) {
+            return null;
         }
-        return true;
+        client.compressOutput(codec);
+        client.sendResponse(Frame.OK);
+        // one object compresses both directions' streams independently: use a second for input
+        return snappy ? new SnappyFramedCodec() : new DeflateCodec(deflateLevel);
     }
 
     private void applyIdentify(IdentifyData id) throws ClientError {
@@ -378,10 +426,90 @@ final class ProtocolV2 {
         if (len <= 0) {
             throw fatalErr("E_BAD_BODY", "AUTH invalid body size " + len);
         }
-        if (decoder.body(len) == null) {
+        byte[] secret = decoder.body(len);
+        if (secret == null) {
             return false;
         }
-        throw fatalErr("E_AUTH_DISABLED", "AUTH disabled");
+        if (client.authState != null && client.authState.hasAuthorizations()) {
+            throw fatalErr("E_INVALID", "AUTH already set");
+        }
+        if (!authServers.enabled()) {
+            throw fatalErr("E_AUTH_DISABLED", "AUTH disabled");
+        }
+        client.authSecret = new String(secret, StandardCharsets.UTF_8);
+        askAuthServers(state -> {
+            client.authState = state;
+            if (!state.hasAuthorizations()) {
+                fatal("E_UNAUTHORIZED AUTH no authorizations found");
+                return;
+            }
+            ObjectNode answer = JSON.createObjectNode().put("identity", state.identity())
+                    .put("identity_url", state.identityUrl()).put("permission_count", state.permissionCount());
+            client.sendResponse(answer.toString().getBytes(StandardCharsets.UTF_8));
+        });
+        return true;
+    }
+
+    /**
+     * Asks the auth servers about the client's secret, off the event loop; reads nothing more from the client until
+     * the answer is in, then gives it to {@code then} on the event loop. A failure is nsqd's {@code E_AUTH_FAILED},
+     * its cause logged but never told to the client.
+     */
+    private void askAuthServers(Consumer<AuthState> then) {
+        waiting = true;
+        client.socket().pause();
+        String remoteIp = client.socket().remoteAddress() == null ? "" : client.socket().remoteAddress().hostAddress();
+        authServers.query(remoteIp, client.tls, client.tlsCommonName(), client.authSecret)
+                .whenComplete((state, e) -> context.runOnContext(v -> {
+                    waiting = false;
+                    if (closing) {
+                        return;
+                    }
+                    if (e != null) {
+                        LOG.warnf("[%s] AUTH failed %s", client, e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                        fatal("E_AUTH_FAILED AUTH failed");
+                        return;
+                    }
+                    then.accept(state);
+                    if (!closing) {
+                        client.socket().resume();
+                        readCommands();
+                    }
+                }));
+    }
+
+    /**
+     * Whether the client's grant can be checked now. When it has expired it is asked for again (the command runs
+     * again once the answer is in) and this is false; nsqd re-queries in the same place.
+     */
+    private boolean authFresh() {
+        AuthState state = client.authState;
+        if (!authServers.enabled() || state == null || !state.hasAuthorizations() || !state.isExpired(System.nanoTime())) {
+            return true;
+        }
+        askAuthServers(fresh -> client.authState = fresh);
+        return false;
+    }
+
+    /** nsqd's CheckAuth: with auth servers, a command on a topic/channel needs a grant for it. */
+    private void checkAuth(String command, String topic, String channel) throws ClientError {
+        if (!authServers.enabled()) {
+            return;
+        }
+        AuthState state = client.authState;
+        if (state == null || !state.hasAuthorizations()) {
+            throw fatalErr("E_AUTH_FIRST", "AUTH required before " + command);
+        }
+        if (!state.isAllowed(topic, channel)) {
+            throw fatalErr("E_UNAUTHORIZED", "AUTH failed for " + command + " on " + quote(topic) + " " + quote(channel));
+        }
+    }
+
+    /** nsqd's enforceTLSPolicy: with --tls-required, nothing but IDENTIFY before the connection is TLS. */
+    private void enforceTlsPolicy(String command) throws ClientError {
+        if (opts.tlsRequiredLevel() != NsqdOptions.TLS_NOT_REQUIRED && !client.tls) {
+            throw fatalErr("E_INVALID", "cannot " + command + " in current state (TLS required)");
+        }
     }
 
     private boolean pub(String[] params) throws ClientError {
@@ -392,10 +520,14 @@ final class ProtocolV2 {
         if (!Names.isValidTopicName(topicName)) {
             throw fatalErr("E_BAD_TOPIC", "PUB topic name " + quote(topicName) + " is not valid");
         }
+        if (!authFresh()) {
+            return false;
+        }
         byte[] body = messageBody("PUB");
         if (body == null) {
             return false;
         }
+        checkAuth("PUB", topicName, "");
         publish(topicName, List.of(nsqd.newMessage(body)), "E_PUB_FAILED", "PUB failed ");
         return true;
     }
@@ -413,10 +545,14 @@ final class ProtocolV2 {
         if (timeoutMs < 0 || timeoutMs > maxMs) {
             throw fatalErr("E_INVALID", "DPUB timeout " + timeoutMs + " out of range 0-" + maxMs);
         }
+        if (!authFresh()) {
+            return false;
+        }
         byte[] body = messageBody("DPUB");
         if (body == null) {
             return false;
         }
+        checkAuth("DPUB", topicName, "");
         Message m = nsqd.newMessage(body);
         if (timeoutMs > 0) {
             m.deferredUntil = System.nanoTime() + timeoutMs * 1_000_000L;
@@ -433,6 +569,10 @@ final class ProtocolV2 {
         if (!Names.isValidTopicName(topicName)) {
             throw fatalErr("E_BAD_TOPIC", "E_BAD_TOPIC MPUB topic name " + quote(topicName) + " is not valid");
         }
+        if (!authFresh()) {
+            return false;
+        }
+        checkAuth("MPUB", topicName, "");
         int len = decoder.bodySize();
         if (len == CommandDecoder.NEED_MORE) {
             return false;
@@ -522,7 +662,7 @@ final class ProtocolV2 {
 
     // ---- commands without bodies ----
 
-    private void sub(String[] params) throws ClientError {
+    private boolean sub(String[] params) throws ClientError {
         if (client.state != ClientConnection.STATE_INIT) {
             throw fatalErr("E_INVALID", "cannot SUB in current state");
         }
@@ -540,6 +680,10 @@ final class ProtocolV2 {
         if (!Names.isValidChannelName(channelName)) {
             throw fatalErr("E_BAD_CHANNEL", "SUB channel name " + quote(channelName) + " is not valid");
         }
+        if (!authFresh()) {
+            return false;
+        }
+        checkAuth("SUB", topicName, channelName);
         if (opts.maxChannelConsumers > 0) {
             Topic t = nsqd.existingTopic(topicName);
             Channel c = t == null ? null : t.existingChannel(channelName);
@@ -564,6 +708,7 @@ final class ProtocolV2 {
         client.state = ClientConnection.STATE_SUBSCRIBED;
         client.sendResponse(Frame.OK);
         pullAfter = true;
+        return true;
     }
 
     private void rdy(String[] params) throws ClientError {

@@ -1,5 +1,6 @@
 package io.jnsq.broker;
 
+import io.jnsq.broker.auth.AuthServers;
 import io.jnsq.cli.DaemonLauncher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -26,6 +27,7 @@ public class TcpServer {
     private final Nsqd nsqd;
     private final NsqdOptions options;
     private final AtomicInteger actualPort = new AtomicInteger(-1);
+    private final AuthServers authServers;
     private final AtomicInteger connections = new AtomicInteger();
     private String deploymentId;
 
@@ -34,6 +36,8 @@ public class TcpServer {
         this.vertx = vertx;
         this.nsqd = nsqd;
         this.options = options;
+        this.authServers = new AuthServers(options.authHttpAddresses, options.httpClientConnectTimeout,
+                options.httpClientRequestTimeout, options.tlsRootCaFile);
     }
 
     void start(@Observes StartupEvent event) throws Exception {
@@ -75,10 +79,13 @@ public class TcpServer {
                     .setPort(options.tcpPort())
                     .setTcpNoDelay(true)
                     .setReuseAddress(true);
+            if (options.tlsEnabled()) {
+                ServerTls.apply(netOptions, options, false); // IDENTIFY upgrades a connection that asks for tls_v1
+            }
             server = vertx.createNetServer(netOptions).connectHandler(socket -> {
                 ClientConnection client = new ClientConnection(vertx, socket, context, nsqd);
                 connections.incrementAndGet();
-                ProtocolV2 protocol = new ProtocolV2(client, nsqd, context);
+                ProtocolV2 protocol = new ProtocolV2(client, nsqd, context, authServers);
                 LOG.debugf("TCP: new client(%s)", client);
                 socket.handler(protocol::onData);
                 socket.closeHandler(v -> {

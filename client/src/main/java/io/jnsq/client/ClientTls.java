@@ -70,8 +70,13 @@ public final class ClientTls {
         }
     }
 
+    /** The SSL context (trust and client certificate) these settings describe, for other clients' socket factories. */
+    public SSLContext context() {
+        return context;
+    }
+
     /** Wraps a connected socket and completes the handshake; a refused or failed handshake is an NsqException. */
-    SSLSocket upgrade(Socket plain, String host, int port, String address) throws NsqException {
+    public SSLSocket upgrade(Socket plain, String host, int port, String address) throws NsqException {
         try {
             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
             SSLParameters params = tls.getSSLParameters();
@@ -164,7 +169,24 @@ public final class ClientTls {
         }
     }
 
-    private static final X509TrustManager TRUST_ALL = new X509TrustManager() {
+    /** Trusts any certificate for any name (an extended manager, so that JSSE adds no host name check either). */
+    private static final X509TrustManager TRUST_ALL = new javax.net.ssl.X509ExtendedTrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {
+        }
+
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
         }

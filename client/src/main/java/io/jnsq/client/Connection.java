@@ -81,6 +81,8 @@ final class Connection implements AutoCloseable {
      * frame compressed), AUTH when nsqd requires it. Leaves {@link #in} and {@link #out} on the final layers.
      */
     private void negotiate(Socket plain, String host, Config config) throws IOException {
+        // ready before asking: nsqd gives the handshake 5 s, and loading keys in a cold JVM can take a while
+        ClientTls tlsSettings = config.tlsV1 ? ClientTls.of(config) : null;
         OutputStream rawOut = plain.getOutputStream();
         InputStream rawIn = new BufferedInputStream(plain.getInputStream(), 64 * 1024);
         out = new DataOutputStream(new BufferedOutputStream(rawOut, 16 * 1024));
@@ -95,7 +97,7 @@ final class Connection implements AutoCloseable {
                 // go-nsq would carry on in plain text; a client that asked for TLS must not
                 throw new NsqException("nsqd at " + address + " does not offer TLS (start it with --tls-cert and --tls-key)");
             }
-            SSLSocket tls = ClientTls.of(config).upgrade(plain, host, plain.getPort(), address);
+            SSLSocket tls = tlsSettings.upgrade(plain, host, plain.getPort(), address);
             socket = tls;
             rawOut = tls.getOutputStream();
             rawIn = new BufferedInputStream(tls.getInputStream(), 64 * 1024);

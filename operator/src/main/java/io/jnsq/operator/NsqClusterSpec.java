@@ -33,6 +33,12 @@ public class NsqClusterSpec {
     public NsqdSpec nsqd = new NsqdSpec();
     public AdminSpec admin = new AdminSpec();
 
+    @JsonPropertyDescription("TLS for nsqd's TCP protocol and HTTPS (and nsqadmin's HTTPS client); off when absent")
+    public TlsSpec tls;
+
+    @JsonPropertyDescription("authorization of nsqd's clients by NSQ auth servers; off when absent")
+    public AuthSpec auth;
+
     @JsonPropertyDescription("pod template overrides applied to every component's pods")
     public PodTemplateOverrides template = new PodTemplateOverrides();
 
@@ -98,6 +104,35 @@ public class NsqClusterSpec {
         @Default("ClusterIP")
         public String serviceType = "ClusterIP";
         public ResourceRequirements resources;
+    }
+
+    /** nsqd's TLS, from a Secret in cert-manager's layout (tls.crt, tls.key, ca.crt). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class TlsSpec {
+        @JsonPropertyDescription("Secret with tls.crt, tls.key and ca.crt (a cert-manager Certificate's Secret fits); "
+                + "the certificate must name the brokers' DNS names")
+        @io.fabric8.generator.annotation.Required
+        public String secretName;
+        @JsonPropertyDescription("nsqd --tls-required: tcp-https (TLS before any TCP command; HTTP stays open for probes "
+                + "and the operator) or false (TLS offered, not required)")
+        @Pattern("^(tcp-https|false)$")
+        @Default("tcp-https")
+        public String required = "tcp-https";
+        @JsonPropertyDescription("nsqd --tls-client-auth-policy: require (any client certificate) or require-verify "
+                + "(one signed by ca.crt); none asked when absent")
+        @Pattern("^(require|require-verify)$")
+        public String clientAuthPolicy;
+        @JsonPropertyDescription("nsqd --tls-min-version")
+        @Pattern("^(tls1\\.0|tls1\\.1|tls1\\.2|tls1\\.3)$")
+        @Default("tls1.2")
+        public String minVersion = "tls1.2";
+    }
+
+    /** NSQ auth servers (nsqd --auth-http-address), e.g. an nsq_authd Service. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class AuthSpec {
+        @JsonPropertyDescription("auth server addresses: host:port or full URLs (http or https)")
+        public List<String> httpAddresses = new ArrayList<>();
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -49,7 +49,7 @@ class SecuredToolsIT {
     }
 
     static Stream<String> brokers() {
-        List<String> b = new ArrayList<>();
+        List<String> b = new ArrayList<>(List.of("nsqd"));
         RealProcesses.reference("nsqd").ifPresent(b::add);
         return b.stream();
     }

@@ -24,6 +24,7 @@ public final class ClusterNames {
 
     public static final int NSQD_TCP = 4150;
     public static final int NSQD_HTTP = 4151;
+    public static final int NSQD_HTTPS = 4152;
     public static final int LOOKUPD_TCP = 4160;
     public static final int LOOKUPD_HTTP = 4161;
     public static final int ADMIN_HTTP = 4171;

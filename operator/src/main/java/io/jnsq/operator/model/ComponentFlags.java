@@ -34,7 +34,10 @@ public final class ComponentFlags {
             "statsd-mem-stats", "statsd-prefix", "statsd-udp-packet-size", "sync-every", "sync-timeout");
     /** nsqd flags the operator sets itself. */
     static final Set<String> NSQD_OWNED = Set.of("tcp-address", "http-address", "https-address", "broadcast-address",
-            "lookupd-tcp-address", "data-path", "config");
+            "lookupd-tcp-address", "data-path", "config", "tls-cert", "tls-key", "tls-root-ca-file", "tls-required",
+            "tls-client-auth-policy", "tls-min-version");
+    /** Where a pod finds spec.tls's Secret. */
+    public static final String TLS_DIR = "/etc/jnsq-tls";
     static final Set<String> LOOKUPD_FLAGS = Set.of("inactive-producer-timeout", "tombstone-lifetime", "log-level", "log-prefix");
     static final Set<String> LOOKUPD_OWNED = Set.of("tcp-address", "http-address", "broadcast-address", "config");
 
@@ -43,6 +46,13 @@ public final class ComponentFlags {
 
     /** What is wrong with the spec's flags, or empty. */
     public static Optional<String> problem(NsqClusterSpec spec) {
+        if (spec.tls != null && (spec.tls.secretName == null || spec.tls.secretName.isBlank())) {
+            return Optional.of("spec.tls.secretName: the Secret with tls.crt, tls.key and ca.crt is required");
+        }
+        if (spec.auth != null && !spec.auth.httpAddresses.isEmpty() && spec.nsqd.config != null
+                && spec.nsqd.config.containsKey("auth-http-address")) {
+            return Optional.of("spec.nsqd.config.auth-http-address: use spec.auth.httpAddresses");
+        }
         return check("nsqd", spec.nsqd.config, NSQD_FLAGS, NSQD_OWNED)
                 .or(() -> check("lookupd", spec.lookupd.config, LOOKUPD_FLAGS, LOOKUPD_OWNED));
     }
@@ -75,6 +85,18 @@ public final class ComponentFlags {
         for (int i = 0; i < spec.lookupd.replicas; i++) {
             args.add("--lookupd-tcp-address=" + names.podHost(ClusterNames.LOOKUPD, i) + ":" + ClusterNames.LOOKUPD_TCP);
         }
+        if (spec.tls != null) {
+            args.addAll(List.of("--https-address=0.0.0.0:" + ClusterNames.NSQD_HTTPS,
+                    "--tls-cert=" + TLS_DIR + "/tls.crt", "--tls-key=" + TLS_DIR + "/tls.key",
+                    "--tls-root-ca-file=" + TLS_DIR + "/ca.crt", "--tls-required=" + spec.tls.required,
+                    "--tls-min-version=" + spec.tls.minVersion));
+            if (spec.tls.clientAuthPolicy != null) {
+                args.add("--tls-client-auth-policy=" + spec.tls.clientAuthPolicy);
+            }
+        }
+        if (spec.auth != null) {
+            spec.auth.httpAddresses.forEach(a -> args.add("--auth-http-address=" + a));
+        }
         userFlags(spec.nsqd.config, args);
         return args;
     }
@@ -91,6 +113,9 @@ public final class ComponentFlags {
         List<String> args = new ArrayList<>(List.of("--http-address=0.0.0.0:" + ClusterNames.ADMIN_HTTP));
         for (int i = 0; i < spec.lookupd.replicas; i++) {
             args.add("--lookupd-http-address=" + names.podHost(ClusterNames.LOOKUPD, i) + ":" + ClusterNames.LOOKUPD_HTTP);
+        }
+        if (spec.tls != null) {
+            args.add("--http-client-tls-root-ca-file=" + TLS_DIR + "/ca.crt");
         }
         return args;
     }

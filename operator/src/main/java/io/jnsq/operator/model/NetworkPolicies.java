@@ -65,7 +65,7 @@ public final class NetworkPolicies {
 
     /** nsqd's HTTP API (and its HTTPS one, once the cluster has TLS). */
     static List<Integer> nsqdHttpPorts(NsqCluster cluster) {
-        return List.of(ClusterNames.NSQD_HTTP);
+        return cluster.getSpec().tls == null ? List.of(ClusterNames.NSQD_HTTP) : List.of(ClusterNames.NSQD_HTTP, ClusterNames.NSQD_HTTPS);
     }
 
     /** The user's peers, or every pod of the cluster's namespace when none is named. */

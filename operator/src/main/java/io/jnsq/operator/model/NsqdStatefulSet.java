@@ -49,7 +49,10 @@ public final class NsqdStatefulSet {
                 .withNewSelector().withMatchLabels(names.selector(c)).endSelector()
                 .withTemplate(PodTemplates.of(spec, names, c, ComponentFlags.nsqd(spec, names),
                         List.of(ComponentFlags.broadcastAddress(names, c)),
-                        List.of(PodTemplates.port("tcp", ClusterNames.NSQD_TCP), PodTemplates.port("http", ClusterNames.NSQD_HTTP)),
+                        spec.tls == null
+                                ? List.of(PodTemplates.port("tcp", ClusterNames.NSQD_TCP), PodTemplates.port("http", ClusterNames.NSQD_HTTP))
+                                : List.of(PodTemplates.port("tcp", ClusterNames.NSQD_TCP), PodTemplates.port("http", ClusterNames.NSQD_HTTP),
+                                        PodTemplates.port("https", ClusterNames.NSQD_HTTPS)),
                         ClusterNames.NSQD_HTTP, spec.nsqd.resources,
                         List.of(new VolumeMountBuilder().withName("data").withMountPath("/data").build()),
                         spec.nsqd.terminationGracePeriodSeconds))

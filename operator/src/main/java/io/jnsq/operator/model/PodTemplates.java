@@ -55,6 +55,10 @@ final class PodTemplates {
                 new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build(),
                 new VolumeMountBuilder().withName("flags").withMountPath(FLAGS_DIR).withReadOnly(true).build()));
         mounts.addAll(extraMounts);
+        boolean tls = spec.tls != null && !component.equals(ClusterNames.LOOKUPD); // nsqlookupd has no TLS in NSQ
+        if (tls) {
+            mounts.add(new VolumeMountBuilder().withName("tls").withMountPath(ComponentFlags.TLS_DIR).withReadOnly(true).build());
+        }
         List<String> args = new ArrayList<>(List.of("@" + FLAGS_DIR + "/" + FlagsConfigMap.key(component)));
         args.addAll(extraArgs);
         Container container = new ContainerBuilder()
@@ -88,6 +92,8 @@ final class PodTemplates {
                         new VolumeBuilder().withName("flags").withNewConfigMap().withName(names.flags())
                                 .addNewItem().withKey(FlagsConfigMap.key(component)).withPath(FlagsConfigMap.key(component)).endItem()
                                 .endConfigMap().build())
+                .addAllToVolumes(tls ? List.of(new VolumeBuilder().withName("tls").withNewSecret()
+                        .withSecretName(spec.tls.secretName).endSecret().build()) : List.of())
                 .withAffinity(spec.template.affinity)
                 .withTolerations(spec.template.tolerations)
                 .withTopologySpreadConstraints(spec.template.topologySpreadConstraints)

@@ -129,5 +129,52 @@ class NsqClusterModelTest {
         assertThat(NetworkPolicies.lookupd(c, "ops").getSpec().getIngress().get(1).getFrom()).isEqualTo(spec.networkPolicies.clients);
         assertThat(NetworkPolicies.admin(c).getSpec().getIngress()).singleElement()
                 .satisfies(r -> assertThat(r.getFrom()).singleElement().satisfies(p -> assertThat(p.getIpBlock().getCidr()).isEqualTo("10.0.0.0/8")));
+
+        spec.tls = new NsqClusterSpec.TlsSpec();
+        spec.tls.secretName = "nsq-tls";
+        assertThat(NetworkPolicies.nsqd(c, "ops").getSpec().getIngress()).as("with TLS, HTTPS too")
+                .extracting(r -> r.getPorts().stream().map(p -> p.getPort().getIntVal()).toList())
+                .containsExactly(List.of(4150, 4151, 4152), List.of(4151, 4152), List.of(4151));
+    }
+
+    @Test
+    void tlsAndAuthMountTheSecretIntoBrokersAndAdminAndSetNsqdsFlags() throws Exception {
+        NsqClusterSpec spec = new NsqClusterSpec();
+        spec.tls = new NsqClusterSpec.TlsSpec();
+        spec.tls.secretName = "nsq-tls";
+        spec.tls.clientAuthPolicy = "require-verify";
+        spec.auth = new NsqClusterSpec.AuthSpec();
+        spec.auth.httpAddresses = List.of("nsq-authd.prod.svc:4181", "https://auth.example.com/auth");
+        NsqCluster c = cluster("secure", spec);
+        assertGolden("secured.yaml", objects(c));
+
+        String nsqdArgs = FlagsConfigMap.of(c).getData().get(FlagsConfigMap.key("nsqd"));
+        assertThat(nsqdArgs).contains("--https-address=0.0.0.0:4152\n", "--tls-cert=/etc/jnsq-tls/tls.crt\n",
+                "--tls-key=/etc/jnsq-tls/tls.key\n", "--tls-root-ca-file=/etc/jnsq-tls/ca.crt\n", "--tls-required=tcp-https\n",
+                "--tls-client-auth-policy=require-verify\n", "--tls-min-version=tls1.2\n",
+                "--auth-http-address=nsq-authd.prod.svc:4181\n", "--auth-http-address=https://auth.example.com/auth\n");
+        assertThat(FlagsConfigMap.of(c).getData().get(FlagsConfigMap.key("nsqadmin")))
+                .contains("--http-client-tls-root-ca-file=/etc/jnsq-tls/ca.crt\n");
+        assertThat(FlagsConfigMap.of(c).getData().get(FlagsConfigMap.key("nsqlookupd"))).doesNotContain("tls");
+        StatefulSet nsqd = NsqdStatefulSet.of(c, 3, NsqdClaim.of(spec), 0);
+        assertThat(nsqd.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo("tls");
+            assertThat(v.getSecret().getSecretName()).isEqualTo("nsq-tls");
+        });
+        assertThat(LookupdStatefulSet.of(c).getSpec().getTemplate().getSpec().getVolumes()).noneMatch(v -> v.getName().equals("tls"));
+    }
+
+    @Test
+    void tlsWithoutASecretAndAuthGivenTwiceAreRefusedForTheStatus() {
+        NsqClusterSpec spec = new NsqClusterSpec();
+        spec.tls = new NsqClusterSpec.TlsSpec();
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.tls.secretName: the Secret with tls.crt, tls.key and ca.crt is required");
+        spec.tls = null;
+        spec.auth = new NsqClusterSpec.AuthSpec();
+        spec.auth.httpAddresses = List.of("a:4181");
+        spec.nsqd.config = Map.of("auth-http-address", "b:4181");
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.nsqd.config.auth-http-address: use spec.auth.httpAddresses");
+        spec.nsqd.config = Map.of("tls-cert", "/x");
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.nsqd.config.tls-cert: the operator sets --tls-cert itself");
     }
 }
