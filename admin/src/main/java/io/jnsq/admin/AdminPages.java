@@ -160,7 +160,8 @@ public class AdminPages {
         data.put("warning", "");
         data.put("lookupds", view.cluster().lookupds());
         data.put("nsqds", opts.nsqdHttpAddresses);
-        data.put("self", ctx.request().path());
+        data.put("self", ctx.request().query() == null ? ctx.request().path()
+                : ctx.request().path() + "?" + ctx.request().query().replaceAll("(^|&)full=[^&]*", "").replaceFirst("^&", ""));
         return data;
     }
 

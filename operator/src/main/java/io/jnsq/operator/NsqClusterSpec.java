@@ -42,6 +42,9 @@ public class NsqClusterSpec {
     @JsonPropertyDescription("pod template overrides applied to every component's pods")
     public PodTemplateOverrides template = new PodTemplateOverrides();
 
+    @JsonPropertyDescription("Prometheus Operator objects for the cluster (made only where its CRDs are installed)")
+    public MonitoringSpec monitoring = new MonitoringSpec();
+
     @JsonPropertyDescription("NetworkPolicies that admit only the traffic an NSQ cluster needs (off unless enabled)")
     public NetworkPoliciesSpec networkPolicies = new NetworkPoliciesSpec();
 
@@ -104,6 +107,22 @@ public class NsqClusterSpec {
         @Default("ClusterIP")
         public String serviceType = "ClusterIP";
         public ResourceRequirements resources;
+    }
+
+    /** Prometheus: a ServiceMonitor for the /metrics of every nsqd and nsqlookupd. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class MonitoringSpec {
+        @JsonPropertyDescription("create a ServiceMonitor so that Prometheus scrapes /metrics of every nsqd and nsqlookupd "
+                + "(where the Prometheus Operator's CRDs are installed)")
+        @Default("false")
+        public boolean serviceMonitor;
+        @JsonPropertyDescription("how often Prometheus scrapes")
+        @Pattern("^[0-9]+(ms|s|m|h)$")
+        @Default("30s")
+        public String interval = "30s";
+        @JsonPropertyDescription("labels of the ServiceMonitor: the ones your Prometheus selects by (kube-prometheus-stack: "
+                + "release: <its release name>)")
+        public Map<String, String> labels = new LinkedHashMap<>();
     }
 
     /** nsqd's TLS, from a Secret in cert-manager's layout (tls.crt, tls.key, ca.crt). */

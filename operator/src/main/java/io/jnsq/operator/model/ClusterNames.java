@@ -54,6 +54,11 @@ public final class ClusterNames {
         return cluster + "-" + component;
     }
 
+    /** The ServiceMonitor that has Prometheus scrape the cluster's nsqd and nsqlookupd pods. */
+    public String serviceMonitor() {
+        return cluster + "-metrics";
+    }
+
     /** The ConfigMap holding every component's flags. */
     public String flags() {
         return cluster + "-flags";

@@ -21,14 +21,17 @@ public class ClusterEvents {
     private final KubernetesClient client;
     private final Clock clock;
     private final String instance;
+    private final OperatorMetrics metrics;
 
-    public ClusterEvents(KubernetesClient client, Clock clock, String instance) {
+    public ClusterEvents(KubernetesClient client, Clock clock, String instance, OperatorMetrics metrics) {
         this.client = client;
         this.clock = clock;
         this.instance = instance;
+        this.metrics = metrics;
     }
 
     public void emit(NsqCluster cluster, Notice notice) {
+        metrics.decided(notice);
         String now = Conditions.timestamp(clock.instant());
         var m = cluster.getMetadata();
         LOG.infof("%s/%s: %s %s", m.getNamespace(), m.getName(), notice.reason(), notice.message());

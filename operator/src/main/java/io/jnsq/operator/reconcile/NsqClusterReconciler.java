@@ -60,6 +60,8 @@ import java.util.Optional;
         @Dependent(name = "admin-service", type = AdminServiceDependent.class, reconcilePrecondition = AdminEnabled.class),
         @Dependent(name = "lookupd-budget", type = LookupdBudgetDependent.class),
         @Dependent(name = "nsqd-budget", type = NsqdBudgetDependent.class),
+        @Dependent(name = "service-monitor", type = ServiceMonitorDependent.class,
+                activationCondition = PrometheusOperatorInstalled.class, reconcilePrecondition = ServiceMonitorWanted.class),
         @Dependent(name = "nsqd-network-policy", type = NsqdNetworkPolicyDependent.class,
                 reconcilePrecondition = NetworkPoliciesEnabled.class),
         @Dependent(name = "lookupd-network-policy", type = LookupdNetworkPolicyDependent.class,
@@ -77,16 +79,18 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
     private final StorageGrowth storage;
     private final ClusterEvents events;
     private final Clock clock;
+    private final OperatorMetrics metrics;
     private final OperatorNamespace operatorNamespace;
 
     public NsqClusterReconciler(BrokerEndpoints endpoints, NsqdDrain drain, StorageGrowth storage, ClusterEvents events, Clock clock,
-            String operatorNamespace) {
+            OperatorMetrics metrics, String operatorNamespace) {
         this.operatorNamespace = new OperatorNamespace(operatorNamespace);
         this.endpoints = endpoints;
         this.drain = drain;
         this.storage = storage;
         this.events = events;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public static boolean isPaused(NsqCluster cluster) {
@@ -105,6 +109,7 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
                 pass.notices.add(new Notice(false, "Paused", "reconciliation paused by annotation " + ClusterNames.PAUSE_ANNOTATION));
             }
             pass.status.paused(true);
+            metrics.reconciled("paused");
             return pass.finish(Optional.empty());
         }
         if (Conditions.isTrue(before.conditions, Conditions.PAUSED)) {
@@ -118,6 +123,7 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
                 pass.notices.add(new Notice(true, "InvalidSpec", invalid.get()));
             }
             pass.status.invalid(invalid.get());
+            metrics.reconciled("invalid");
             return pass.finish(Optional.empty());
         }
 
@@ -155,6 +161,8 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
         }
         pass.status.observe(pass.statefulSet(names.of(ClusterNames.LOOKUPD)), pass.statefulSet(names.of(ClusterNames.NSQD)),
                 pass.deployment(names.of(ClusterNames.ADMIN)), result, scale.drain(), volumes, roll.waitingFor());
+        metrics.draining(names.namespace() + "/" + names.cluster(), scale.drain() != null);
+        metrics.reconciled("applied");
         return pass.finish(scale.recheck().or(roll::recheck)
                 .or(() -> volumes.recreating() ? Optional.of(Duration.ofSeconds(5)) : Optional.empty()));
     }

@@ -40,6 +40,7 @@ public class OperatorLifecycle {
     private final List<String> namespaces;
     private final Optional<String> leaseNamespace;
     private final String identity;
+    private final OperatorMetrics decisions;
     private final String ownNamespace;
     private volatile Operator operator;
     private volatile boolean stopping;
@@ -59,6 +60,7 @@ public class OperatorLifecycle {
         this.namespaces = namespaces;
         this.leaseNamespace = leaseNamespace;
         this.identity = identity;
+        this.decisions = new OperatorMetrics(metrics);
     }
 
     void start(@Observes StartupEvent e) {
@@ -77,7 +79,7 @@ public class OperatorLifecycle {
                     .build()));
         });
         NsqClusterReconciler reconciler = new NsqClusterReconciler(endpoints, new NsqdDrain(), new StorageGrowth(client),
-                new ClusterEvents(client, clock, identity), clock, ownNamespace);
+                new ClusterEvents(client, clock, identity, decisions), clock, decisions, ownNamespace);
         o.register(reconciler, c -> {
             if (namespaces.contains("*")) {
                 c.watchingAllNamespaces();

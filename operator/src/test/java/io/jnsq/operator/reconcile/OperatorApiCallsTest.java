@@ -91,7 +91,12 @@ class OperatorApiCallsTest {
     void healthMetricsAndTheLeaderLease() {
         given().get("/q/health/ready").then().statusCode(200).body(containsString("nsqcluster-controller"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"))
-                .body(containsString("operator_sdk_reconciliations_success_total"));
+                .body(containsString("operator_sdk_reconciliations_success_total"))
+                // its own figures, after the clusters of the other test classes
+                .body(containsString("jnsq_operator_reconciles_total{outcome=\"applied\"}"),
+                        containsString("jnsq_operator_decisions_total{reason=\"Creating\",type=\"Normal\"}"),
+                        containsString("jnsq_operator_decisions_total{reason=\"Draining\",type=\"Normal\"}"),
+                        containsString("jnsq_operator_drains_active "));
         var lease = admin.leases().inNamespace(KubeApiServer.OPERATOR_NAMESPACE).withName(OperatorLifecycle.LEASE).get();
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("operator-under-test");
     }
@@ -108,9 +113,10 @@ class OperatorApiCallsTest {
             Operator standby = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
                     .withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(OperatorLifecycle.LEASE)
                             .withLeaseNamespace(KubeApiServer.OPERATOR_NAMESPACE).withIdentity("standby").build()));
+            OperatorMetrics metrics = new OperatorMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             standby.register(new NsqClusterReconciler(BrokerEndpoints.DNS, new NsqdDrain(), new StorageGrowth(client),
-                    new ClusterEvents(client, Clock.systemUTC(), "standby"), Clock.systemUTC(), KubeApiServer.OPERATOR_NAMESPACE),
-                    c -> c.watchingAllNamespaces());
+                    new ClusterEvents(client, Clock.systemUTC(), "standby", metrics), Clock.systemUTC(), metrics,
+                    KubeApiServer.OPERATOR_NAMESPACE), c -> c.watchingAllNamespaces());
             standby.start();
             try {
                 Cluster c = Cluster.create(admin, "two-replicas", new NsqClusterSpec());
