@@ -256,43 +256,9 @@ public class ClusterInfo {
         return send(address, method, path, null);
     }
 
-    /**
-     * One request with an optional body. An nsqd started with {@code --tls-required=true} answers plain HTTP with 403
-     * {@code TLS_REQUIRED} and its HTTPS port: the request is made again there (and later ones go there at once),
-     * verified with the {@code --http-client-tls-*} settings.
-     */
+    /** One request with an optional body; the JSON answer, or a failed future saying what went wrong. */
     CompletableFuture<JsonNode> send(String address, String method, String path, byte[] body) {
-        String base = httpsPorts.containsKey(address) ? "https://" + hostOf(address) + ":" + httpsPorts.get(address)
-                : "http://" + address;
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(opts.httpClientRequestTimeout).header("Accept", "application/vnd.nsq; version=1.0")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).thenCompose(resp -> {
-            if (resp.statusCode() == 403 && !httpsPorts.containsKey(address) && resp.body().contains("\"TLS_REQUIRED\"")) {
-                try {
-                    httpsPorts.put(address, JSON.readTree(resp.body()).path("https_port").asInt());
-                    return send(address, method, path, body).thenApply(json -> (Object) json);
-                } catch (IOException e) {
-                    // not nsqd's answer after all: report it as it is
-                }
-            }
-            return CompletableFuture.completedFuture((Object) resp);
-        }).handle((answer, err) -> {
-            if (err != null) {
-                Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-                if (cause instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith("got response")
-                        || cause.getMessage() != null && cause.getMessage().startsWith(method + " http")) {
-                    throw new java.util.concurrent.CompletionException(cause);
-                }
-                throw new java.util.concurrent.CompletionException(new IOException(
-                        method + " " + base + path + " failed: " + (cause.getMessage() == null ? cause : cause.getMessage())));
-            }
-            if (answer instanceof JsonNode json) {
-                return json;
-            }
-            @SuppressWarnings("unchecked")
-            HttpResponse<String> resp = (HttpResponse<String>) answer;
+        return exchange(address, method, path, body).thenApply(resp -> {
             if (resp.statusCode() != 200) {
                 throw new java.util.concurrent.CompletionException(new IOException("got response " + resp.statusCode()
                         + " " + reason(resp.statusCode()) + " " + goQuote(resp.body())));
@@ -303,6 +269,48 @@ public class ClusterInfo {
                 return JSON.getNodeFactory().textNode(resp.body()); // /ping and friends answer plain text
             }
         });
+    }
+
+    /**
+     * One HTTP exchange. An nsqd started with {@code --tls-required=true} answers plain HTTP with 403
+     * {@code TLS_REQUIRED} and its HTTPS port: the request is made again there (and later ones go there at once),
+     * verified with the {@code --http-client-tls-*} settings.
+     */
+    private CompletableFuture<HttpResponse<String>> exchange(String address, String method, String path, byte[] body) {
+        Integer https = httpsPorts.get(address);
+        String base = https == null ? "http://" + address : "https://" + hostOf(address) + ":" + https;
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(opts.httpClientRequestTimeout).header("Accept", "application/vnd.nsq; version=1.0")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).handle((resp, err) -> {
+            if (err != null) {
+                Throwable cause = err.getCause() != null ? err.getCause() : err;
+                throw new java.util.concurrent.CompletionException(new IOException(
+                        method + " " + base + path + " failed: " + (cause.getMessage() == null ? cause : cause.getMessage())));
+            }
+            return resp;
+        }).thenCompose(resp -> {
+            Integer port = https == null && resp.statusCode() == 403 ? tlsRequiredPort(resp.body()) : null;
+            if (port == null) {
+                return CompletableFuture.completedFuture(resp);
+            }
+            httpsPorts.put(address, port);
+            return exchange(address, method, path, body);
+        });
+    }
+
+    /** The HTTPS port in nsqd's {@code {"message": "TLS_REQUIRED", "https_port": N}}, or null for any other answer. */
+    private static Integer tlsRequiredPort(String body) {
+        if (!body.contains("\"TLS_REQUIRED\"")) {
+            return null;
+        }
+        try {
+            int port = JSON.readTree(body).path("https_port").asInt(0);
+            return port > 0 ? port : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     // ---- actions

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * arrive, {@code onAvailable} runs (on the storage thread, outside this object's lock).
  *
  * <p>Thread-safe: its own lock guards the counts and the prefetch buffer; callers may hold their own lock when
- * calling in (the storage thread never calls back while holding this lock).
+ * calling in (the storage thread never calls back while holding this lock), except for {@link #empty},
+ * {@link #delete} and {@link #flushAndClose}, which wait for the storage thread and so must be called without it.
  */
 final class Backlog {
 

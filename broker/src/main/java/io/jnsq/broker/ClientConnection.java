@@ -288,7 +288,7 @@ final class ClientConnection implements Consumer {
             javax.net.ssl.SSLSession session = socket.sslSession();
             if (session != null) {
                 tlsVersion = session.getProtocol().replace("TLSv", "TLS"); // nsqd's names: TLS1.2, TLS1.3
-                tlsCipherSuite = session.getCipherSuite();
+                tlsCipherSuite = ServerTls.nsqdCipherSuite(session.getCipherSuite());
             }
         });
     }

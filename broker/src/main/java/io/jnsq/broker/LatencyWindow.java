@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * End-to-end processing latency (publish to FIN) over a sliding window, for the percentiles given with
  * {@code --e2e-processing-latency-percentile}. Two half-window buckets rotate, as nsqd's quantile does; each keeps at
- * most {@link #MAX_SAMPLES} samples (a uniform reservoir), which bounds memory whatever the rate.
+ * most {@link #MAX_SAMPLES} samples (a uniform reservoir), which bounds memory whatever the rate. A bucket's samples
+ * grow with use, so the windows of thousands of quiet topics and channels (or of a broker without percentiles) cost
+ * next to nothing.
  */
 final class LatencyWindow {
 
@@ -46,8 +48,12 @@ final class LatencyWindow {
         }
         rotate(System.nanoTime());
         long[] all = new long[current.kept + previous.kept];
-        System.arraycopy(current.samples, 0, all, 0, current.kept);
-        System.arraycopy(previous.samples, 0, all, current.kept, previous.kept);
+        if (current.kept > 0) {
+            System.arraycopy(current.samples, 0, all, 0, current.kept);
+        }
+        if (previous.kept > 0) {
+            System.arraycopy(previous.samples, 0, all, current.kept, previous.kept);
+        }
         Arrays.sort(all);
         List<Map<String, Double>> out = new ArrayList<>();
         for (double p : percentiles) {
@@ -69,7 +75,7 @@ final class LatencyWindow {
 
     private static final class Bucket {
         final long start;
-        final long[] samples = new long[MAX_SAMPLES];
+        long[] samples;
         int kept;
         long seen;
 
@@ -80,6 +86,9 @@ final class LatencyWindow {
         void add(long v) {
             seen++;
             if (kept < MAX_SAMPLES) {
+                if (samples == null || kept == samples.length) {
+                    samples = samples == null ? new long[64] : Arrays.copyOf(samples, Math.min(MAX_SAMPLES, kept * 2));
+                }
                 samples[kept++] = v;
             } else {
                 long slot = java.util.concurrent.ThreadLocalRandom.current().nextLong(seen);

@@ -46,6 +46,7 @@ public class Nsqd implements BrokerTopology {
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final AtomicLong nextId;
     private final long startTime = System.currentTimeMillis() / 1000;
+    private final java.util.concurrent.atomic.AtomicBoolean saveScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private final ExecutorService announcer = Executors.newSingleThreadExecutor(r -> daemon(r, "nsqd-announcer"));
     private final ScheduledExecutorService scanner = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "nsqd-queue-scanner"));
     private final Set<ClientConnection> producers = ConcurrentHashMap.newKeySet();
@@ -141,8 +142,12 @@ public class Nsqd implements BrokerTopology {
         }
         if (durable()) {
             persistMetadata(); // a topic's messages are acknowledged only once the topic itself is on disk
-        } else if (!announcer.isShutdown()) {
-            announcer.execute(this::persistMetadata);
+        } else if (!announcer.isShutdown() && saveScheduled.compareAndSet(false, true)) {
+            // one pending save covers every change before it runs: creating 10,000 topics is not 20,000 saves
+            announcer.execute(() -> {
+                saveScheduled.set(false);
+                persistMetadata();
+            });
         }
     }
 

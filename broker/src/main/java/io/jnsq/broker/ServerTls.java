@@ -59,6 +59,36 @@ final class ServerTls {
         return new LinkedHashSet<>(all.subList(from, all.size()));
     }
 
+    /** The suites nsqd v1.3.0 names in client stats; any other is "Unknown <IANA number>", as nsqd prints it. */
+    private static final Set<String> NSQD_NAMED_SUITES = Set.of("TLS_RSA_WITH_RC4_128_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+            "TLS_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "TLS_ECDHE_RSA_WITH_RC4_128_SHA",
+            "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+    /** IANA numbers of the suites the JDK negotiates by default that nsqd does not name. */
+    private static final java.util.Map<String, Integer> IANA = java.util.Map.ofEntries(
+            java.util.Map.entry("TLS_AES_128_GCM_SHA256", 0x1301), java.util.Map.entry("TLS_AES_256_GCM_SHA384", 0x1302),
+            java.util.Map.entry("TLS_CHACHA20_POLY1305_SHA256", 0x1303),
+            java.util.Map.entry("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", 0xC02C),
+            java.util.Map.entry("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", 0xC030),
+            java.util.Map.entry("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", 0xCCA9),
+            java.util.Map.entry("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", 0xCCA8),
+            java.util.Map.entry("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", 0x009E),
+            java.util.Map.entry("TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", 0x009F),
+            java.util.Map.entry("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", 0xC023),
+            java.util.Map.entry("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", 0xC027),
+            java.util.Map.entry("TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", 0xC024),
+            java.util.Map.entry("TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", 0xC028));
+
+    /** A negotiated suite as nsqd's client stats show it ({@code tls_cipher_suite}). */
+    static String nsqdCipherSuite(String javaName) {
+        if (NSQD_NAMED_SUITES.contains(javaName)) {
+            return javaName;
+        }
+        Integer number = IANA.get(javaName);
+        return number == null ? javaName : "Unknown " + number;
+    }
+
     /** The common name of the client's certificate, as nsqd passes it to the auth server; "" without one. */
     static String peerCommonName(NetSocket socket) {
         try {

@@ -68,8 +68,14 @@ class HttpApiTest {
         assertThat(send("GET", "/create_channel?topic=legacy&channel=c", null).statusCode()).isEqualTo(200);
         assertThat(nsqd.existingTopic("legacy").existingChannel("c")).isNotNull();
         assertThat(post("/mput?topic=legacy", "a\nb").body()).isEqualTo("OK");
-        // the /put message was held by the channel-less topic and handed to c, then the two from /mput
-        assertThat(nsqd.existingTopic("legacy").existingChannel("c").depth()).isEqualTo(3);
+        // the /put message was held by the channel-less topic and handed to c, then the two from /mput (stored by the
+        // broker's storage thread: waited for, not assumed)
+        Channel c = nsqd.existingTopic("legacy").existingChannel("c");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (c.depth() != 3 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(c.depth()).isEqualTo(3);
     }
 
     @Test

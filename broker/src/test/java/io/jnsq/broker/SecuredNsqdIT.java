@@ -194,4 +194,23 @@ class SecuredNsqdIT {
         }
         assertThat(RealProcesses.get(nsqd.http(), "/stats?format=json&topic=orders")).contains("\"depth\":3");
     }
+
+    @ParameterizedTest
+    @MethodSource("brokers")
+    void statsShowEachClientsTlsAndIdentity(String binary) throws Exception {
+        RealProcesses.Server nsqd = secured(binary);
+        try (Consumer c = new Consumer("orders", "stats", client("orders-secret"), d -> { })) {
+            c.connectToNsqds(List.of(nsqd.tcpAddress()));
+            com.fasterxml.jackson.databind.JsonNode client = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(RealProcesses.get(nsqd.http(), "/stats?format=json&topic=orders"))
+                    .at("/topics/0/channels/0/clients/0");
+            assertThat(client.path("tls").asBoolean()).isTrue();
+            assertThat(client.path("tls_version").asText()).isEqualTo("TLS1.3");
+            // nsqd v1.3.0 has no names for TLS 1.3's suites: "Unknown 4865" (TLS_AES_128_GCM_SHA256) and so on
+            assertThat(client.path("tls_cipher_suite").asText()).isIn("Unknown 4865", "Unknown 4866", "Unknown 4867");
+            assertThat(client.path("authed").asBoolean()).isTrue();
+            assertThat(client.path("auth_identity").asText()).isEqualTo("orders-service");
+            assertThat(client.path("auth_identity_url").asText()).isEqualTo("https://wiki.example/orders");
+        }
+    }
 }

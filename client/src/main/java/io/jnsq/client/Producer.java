@@ -1,7 +1,7 @@
 package io.jnsq.client;
 
+import io.jnsq.protocol.Command;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 
@@ -36,15 +36,7 @@ public final class Producer implements AutoCloseable {
         if (bodies.isEmpty()) {
             return;
         }
-        int size = 4;
-        for (byte[] b : bodies) {
-            size += 4 + b.length;
-        }
-        ByteBuffer buf = ByteBuffer.allocate(size).putInt(bodies.size());
-        for (byte[] b : bodies) {
-            buf.putInt(b.length).put(b);
-        }
-        send("MPUB " + topic, buf.array());
+        send("MPUB " + topic, Command.mpubBody(bodies));
     }
 
     public void publishDeferred(String topic, byte[] body, Duration delay) throws IOException {

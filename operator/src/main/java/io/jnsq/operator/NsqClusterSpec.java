@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 import io.jnsq.operator.model.Images;
 import java.util.ArrayList;
@@ -43,6 +44,9 @@ public class NsqClusterSpec {
 
     @JsonPropertyDescription("Prometheus Operator objects for the cluster (made only where its CRDs are installed)")
     public MonitoringSpec monitoring = new MonitoringSpec();
+
+    @JsonPropertyDescription("NetworkPolicies that admit only the traffic an NSQ cluster needs (off unless enabled)")
+    public NetworkPoliciesSpec networkPolicies = new NetworkPoliciesSpec();
 
     /** nsqlookupd: a StatefulSet behind a headless Service (stable per-pod DNS names). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -162,5 +166,21 @@ public class NsqClusterSpec {
         public String priorityClassName;
         public Map<String, String> annotations = new LinkedHashMap<>();
         public Map<String, String> labels = new LinkedHashMap<>();
+    }
+
+    /**
+     * Ingress NetworkPolicies on every component's pods. Off by default: switched on, they cut off every client the
+     * operator cannot know about (other namespaces, outside the cluster), so a user turns them on after naming them.
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class NetworkPoliciesSpec {
+        @JsonPropertyDescription("create the NetworkPolicies (false deletes them)")
+        @Default("false")
+        public boolean enabled;
+        @JsonPropertyDescription("who may publish and consume: nsqd's TCP and HTTP (and HTTPS) ports and nsqlookupd's HTTP "
+                + "port (default: every pod in the cluster's namespace)")
+        public List<NetworkPolicyPeer> clients = new ArrayList<>();
+        @JsonPropertyDescription("who may open nsqadmin on its HTTP port (default: every pod in the cluster's namespace)")
+        public List<NetworkPolicyPeer> adminClients = new ArrayList<>();
     }
 }

@@ -2,6 +2,8 @@ package io.jnsq.broker.storage;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -26,6 +28,7 @@ public class BackendQueues implements AutoCloseable {
     private final boolean durable;
     private final Set<DiskQueue> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService syncer;
+    private Map<String, List<Long>> segmentsAtStart;
     private volatile LongConsumer syncTimes = nanos -> { };
 
     /** No disk: what does not fit in memory is refused. */
@@ -68,7 +71,8 @@ public class BackendQueues implements AutoCloseable {
         }
         try {
             // the on-disk record is the encoded message: 26 header bytes plus the body
-            DiskQueue q = new DiskQueue(name, dataPath, maxBytesPerFile, 26 + 1, 26 + maxMsgSize, syncEvery);
+            DiskQueue q = new DiskQueue(name, dataPath, maxBytesPerFile, 26 + 1, 26 + maxMsgSize, syncEvery,
+                    segmentsFoundAtStart(name));
             q.onSync(nanos -> syncTimes.accept(nanos));
             open.add(q);
             return new Tracked(q);
@@ -82,6 +86,18 @@ public class BackendQueues implements AutoCloseable {
     /** Tells {@code observer} how long each fsync of any disk queue took, in nanoseconds (for /metrics). */
     public void onSync(LongConsumer observer) {
         this.syncTimes = observer;
+    }
+
+    /**
+     * The segments of {@code name} that were in the data path when the broker started (listed once for all queues;
+     * a queue opened later starts with none, since deleting a queue removes its files).
+     */
+    private synchronized List<Long> segmentsFoundAtStart(String name) throws IOException {
+        if (segmentsAtStart == null) {
+            segmentsAtStart = DiskQueue.segmentsByQueue(dataPath);
+        }
+        List<Long> found = segmentsAtStart.remove(name);
+        return found == null ? List.of() : found;
     }
 
     /** The first fault any open disk queue reports, or null. */

@@ -44,6 +44,8 @@ public final class DiskQueue implements BackendQueue {
     private final int maxMsgSize;
     private final long syncEvery;
     private final FileOpener files;
+    /** The segment numbers found by one listing of the data directory for all queues; null: list it. */
+    private final List<Long> knownSegments;
 
     private long depth;
     private long readFileNum;
@@ -80,7 +82,16 @@ public final class DiskQueue implements BackendQueue {
 
     public DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery)
             throws IOException {
-        this(name, dir, maxBytesPerFile, minMsgSize, maxMsgSize, syncEvery, FileChannel::open);
+        this(name, dir, maxBytesPerFile, minMsgSize, maxMsgSize, syncEvery, FileChannel::open, null);
+    }
+
+    /**
+     * With {@code segments}, the numbers of this queue's segment files as {@link #segmentsByQueue} found them, so that
+     * opening thousands of queues does not list the data directory once for each.
+     */
+    DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery,
+            List<Long> segments) throws IOException {
+        this(name, dir, maxBytesPerFile, minMsgSize, maxMsgSize, syncEvery, FileChannel::open, segments);
     }
 
     /** How the queue opens its segment and metadata files (tests put faults in between). */
@@ -91,6 +102,12 @@ public final class DiskQueue implements BackendQueue {
 
     DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery,
             FileOpener files) throws IOException {
+        this(name, dir, maxBytesPerFile, minMsgSize, maxMsgSize, syncEvery, files, null);
+    }
+
+    private DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery,
+            FileOpener files, List<Long> segments) throws IOException {
+        this.knownSegments = segments;
         this.files = files;
         this.name = name;
         this.dir = dir;
@@ -381,9 +398,11 @@ public final class DiskQueue implements BackendQueue {
         if (closed) {
             return;
         }
+        if (holdReads) {
+            dirty = true; // the read position on disk is the held one: write the real one
+        }
         holdReads(false);
-        dirty = true;
-        sync();
+        sync(); // only when something changed: thousands of untouched queues close without an fsync each
         closeFiles();
         closed = true;
     }
@@ -696,6 +715,9 @@ public final class DiskQueue implements BackendQueue {
     }
 
     private List<Long> segmentNumbers() throws IOException {
+        if (knownSegments != null) {
+            return knownSegments;
+        }
         List<Long> nums = new ArrayList<>();
         String prefix = name + ".diskqueue.";
         try (var stream = Files.list(dir)) {
@@ -711,6 +733,25 @@ public final class DiskQueue implements BackendQueue {
         }
         nums.sort(Long::compare);
         return nums;
+    }
+
+    /** One listing of {@code dir}: each queue's segment numbers, sorted, by queue name. */
+    static java.util.Map<String, List<Long>> segmentsByQueue(Path dir) throws IOException {
+        java.util.Map<String, List<Long>> byQueue = new java.util.HashMap<>();
+        if (!Files.isDirectory(dir)) {
+            return byQueue;
+        }
+        Pattern segment = Pattern.compile("(.+)\\.diskqueue\\.(\\d{6,})\\.dat");
+        try (var stream = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) stream::iterator) {
+                var m = segment.matcher(p.getFileName().toString());
+                if (m.matches()) {
+                    byQueue.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(Long.parseLong(m.group(2)));
+                }
+            }
+        }
+        byQueue.values().forEach(l -> l.sort(Long::compare));
+        return byQueue;
     }
 
     private long highestSegment() throws IOException {

@@ -52,6 +52,11 @@ public final class MetadataFile {
     }
 
     public synchronized List<TopicMetadata> load() {
+        try {
+            Files.deleteIfExists(file.resolveSibling("nsqd.dat.tmp")); // a save cut short; nsqd.dat is whole
+        } catch (IOException e) {
+            LOG.warnf("cannot remove %s: %s", file.resolveSibling("nsqd.dat.tmp"), e.getMessage());
+        }
         if (!Files.exists(file)) {
             return List.of();
         }
