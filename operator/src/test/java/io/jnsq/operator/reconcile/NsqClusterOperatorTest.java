@@ -183,10 +183,14 @@ class NsqClusterOperatorTest {
     }
 
     @Test
-    void networkPoliciesAreMadeWhenEnabledFollowNsqadminAndAreDeletedWhenDisabled() {
-        Cluster c = Cluster.create(admin, "netpol", new NsqClusterSpec());
+    void networkPoliciesAreMadeWhenEnabledFollowNsqadminAndAreDeletedWhenDisabledAndTheStatusNamesTheCaSecret() {
+        NsqClusterSpec spec = new NsqClusterSpec();
+        spec.tls = new NsqClusterSpec.TlsSpec();
+        spec.tls.secretName = "nsq-tls";
+        Cluster c = Cluster.create(admin, "netpol", spec);
         c.allReady();
         assertThat(policies("netpol")).as("off by default").isEmpty();
+        assertThat(c.get().getStatus().endpoints.caSecret).as("where clients find the CA").isEqualTo("nsq-tls");
 
         c.edit(s -> s.networkPolicies.enabled = true);
         await().atMost(Cluster.WITHIN).until(() -> policies("netpol").size() == 3);
@@ -196,7 +200,7 @@ class NsqClusterOperatorTest {
         assertThat(nsqd.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("NsqCluster"));
         assertThat(nsqd.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "nsqd");
         assertThat(nsqd.getSpec().getIngress()).extracting(r -> r.getPorts().stream().map(p -> p.getPort().getIntVal()).toList())
-                .containsExactly(List.of(4150, 4151), List.of(4151), List.of(4151));
+                .containsExactly(List.of(4150, 4151, 4152), List.of(4151, 4152), List.of(4151));
         assertThat(nsqd.getSpec().getIngress().get(2).getFrom()).singleElement().satisfies(p -> assertThat(p.getNamespaceSelector()
                 .getMatchLabels()).containsEntry("kubernetes.io/metadata.name", KubeApiServer.OPERATOR_NAMESPACE));
         String version = nsqd.getMetadata().getResourceVersion();
