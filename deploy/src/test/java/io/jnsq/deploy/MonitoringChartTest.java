@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.Helm;
 import io.jnsq.broker.NsqdMetrics;
 import io.jnsq.lookupd.LookupdMetrics;
+import io.jnsq.operator.model.ClusterPrometheusRule;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -149,5 +150,13 @@ class MonitoringChartTest {
         assertThat(rule.at("/spec/groups/0/rules/1/annotations/summary").asText())
                 .isEqualTo("Channel {{ $labels.topic }}/{{ $labels.channel }} has messages and no consumer");
         assertThat(rule.at("/spec/groups/0/rules/6/expr").asText()).contains("nsq_disk_queue_bytes > 1073741824");
+    }
+
+    @Test
+    void theChartsRulesWithItsDefaultsAreTheOperatorsWithoutTheClusterSelector() throws Exception {
+        // one file (rules/jnsq-alerts.yaml) is read by both; the chart's default thresholds are the operator's
+        JsonNode rule = Manifests.only(render("monitoring.prometheusRule.enabled", "true"), "PrometheusRule");
+        assertThat(rule.path("spec")).isEqualTo(JSON.valueToTree(ClusterPrometheusRule.groups("")));
+        assertThat(rule.at("/spec/groups/0/rules/0/expr").asText()).isEqualTo("nsq_healthy == 0");
     }
 }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 import io.jnsq.operator.model.Images;
 import java.util.ArrayList;
@@ -43,6 +44,9 @@ public class NsqClusterSpec {
 
     @JsonPropertyDescription("Prometheus Operator objects for the cluster (made only where its CRDs are installed)")
     public MonitoringSpec monitoring = new MonitoringSpec();
+
+    @JsonPropertyDescription("NetworkPolicies that admit only the traffic an NSQ cluster needs (off unless enabled)")
+    public NetworkPoliciesSpec networkPolicies = new NetworkPoliciesSpec();
 
     /** nsqlookupd: a StatefulSet behind a headless Service (stable per-pod DNS names). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -105,18 +109,22 @@ public class NsqClusterSpec {
         public ResourceRequirements resources;
     }
 
-    /** Prometheus: a ServiceMonitor for the /metrics of every nsqd and nsqlookupd. */
+    /** Prometheus: a ServiceMonitor for the /metrics of every nsqd and nsqlookupd, and alert rules on them. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class MonitoringSpec {
         @JsonPropertyDescription("create a ServiceMonitor so that Prometheus scrapes /metrics of every nsqd and nsqlookupd "
                 + "(where the Prometheus Operator's CRDs are installed)")
         @Default("false")
         public boolean serviceMonitor;
+        @JsonPropertyDescription("create a PrometheusRule with jnsq's alerts on this cluster's own series (namespace and the "
+                + "ServiceMonitor's jobs: the headless Services of nsqd and nsqlookupd), where the Prometheus Operator's CRDs are installed")
+        @Default("false")
+        public boolean prometheusRule;
         @JsonPropertyDescription("how often Prometheus scrapes")
         @Pattern("^[0-9]+(ms|s|m|h)$")
         @Default("30s")
         public String interval = "30s";
-        @JsonPropertyDescription("labels of the ServiceMonitor: the ones your Prometheus selects by (kube-prometheus-stack: "
+        @JsonPropertyDescription("labels of the ServiceMonitor and the PrometheusRule: the ones your Prometheus selects by (kube-prometheus-stack: "
                 + "release: <its release name>)")
         public Map<String, String> labels = new LinkedHashMap<>();
     }
@@ -158,5 +166,21 @@ public class NsqClusterSpec {
         public String priorityClassName;
         public Map<String, String> annotations = new LinkedHashMap<>();
         public Map<String, String> labels = new LinkedHashMap<>();
+    }
+
+    /**
+     * Ingress NetworkPolicies on every component's pods. Off by default: switched on, they cut off every client the
+     * operator cannot know about (other namespaces, outside the cluster), so a user turns them on after naming them.
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class NetworkPoliciesSpec {
+        @JsonPropertyDescription("create the NetworkPolicies (false deletes them)")
+        @Default("false")
+        public boolean enabled;
+        @JsonPropertyDescription("who may publish and consume: nsqd's TCP and HTTP (and HTTPS) ports and nsqlookupd's HTTP "
+                + "port (default: every pod in the cluster's namespace)")
+        public List<NetworkPolicyPeer> clients = new ArrayList<>();
+        @JsonPropertyDescription("who may open nsqadmin on its HTTP port (default: every pod in the cluster's namespace)")
+        public List<NetworkPolicyPeer> adminClients = new ArrayList<>();
     }
 }

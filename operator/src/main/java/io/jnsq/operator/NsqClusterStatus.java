@@ -38,6 +38,8 @@ public class NsqClusterStatus {
         public List<String> nsqdTcp = new ArrayList<>();
         public String lookupdHttp;
         public String adminUrl;
+        @JsonPropertyDescription("with spec.tls: the Secret (in the cluster's namespace) whose ca.crt clients trust")
+        public String caSecret;
     }
 
     /** One step of a scale-down: the highest nsqd pod, drained before the StatefulSet shrinks past it. */

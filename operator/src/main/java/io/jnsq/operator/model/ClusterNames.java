@@ -59,6 +59,11 @@ public final class ClusterNames {
         return cluster + "-metrics";
     }
 
+    /** The PrometheusRule with the alerts on the cluster's series. */
+    public String prometheusRule() {
+        return cluster + "-alerts";
+    }
+
     /** The ConfigMap holding every component's flags. */
     public String flags() {
         return cluster + "-flags";

@@ -62,6 +62,14 @@ import java.util.Optional;
         @Dependent(name = "nsqd-budget", type = NsqdBudgetDependent.class),
         @Dependent(name = "service-monitor", type = ServiceMonitorDependent.class,
                 activationCondition = PrometheusOperatorInstalled.class, reconcilePrecondition = ServiceMonitorWanted.class),
+        @Dependent(name = "prometheus-rule", type = PrometheusRuleDependent.class,
+                activationCondition = PrometheusOperatorInstalled.class, reconcilePrecondition = PrometheusRuleWanted.class),
+        @Dependent(name = "nsqd-network-policy", type = NsqdNetworkPolicyDependent.class,
+                reconcilePrecondition = NetworkPoliciesEnabled.class),
+        @Dependent(name = "lookupd-network-policy", type = LookupdNetworkPolicyDependent.class,
+                reconcilePrecondition = NetworkPoliciesEnabled.class),
+        @Dependent(name = "admin-network-policy", type = AdminNetworkPolicyDependent.class,
+                reconcilePrecondition = NetworkPoliciesEnabled.ForAdmin.class),
 })
 public class NsqClusterReconciler implements Reconciler<NsqCluster> {
 
@@ -74,9 +82,11 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
     private final ClusterEvents events;
     private final Clock clock;
     private final OperatorMetrics metrics;
+    private final OperatorNamespace operatorNamespace;
 
     public NsqClusterReconciler(BrokerEndpoints endpoints, NsqdDrain drain, StorageGrowth storage, ClusterEvents events, Clock clock,
-            OperatorMetrics metrics) {
+            OperatorMetrics metrics, String operatorNamespace) {
+        this.operatorNamespace = new OperatorNamespace(operatorNamespace);
         this.endpoints = endpoints;
         this.drain = drain;
         this.storage = storage;
@@ -148,6 +158,7 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
         if (!volumes.recreating()) {
             context.managedWorkflowAndDependentResourceContext().put(NsqdPlan.class,
                     new NsqdPlan(scale.replicas(), volumes.claim(), roll.partition()));
+            context.managedWorkflowAndDependentResourceContext().put(OperatorNamespace.class, operatorNamespace);
             result = Optional.of(context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow());
         }
         pass.status.observe(pass.statefulSet(names.of(ClusterNames.LOOKUPD)), pass.statefulSet(names.of(ClusterNames.NSQD)),

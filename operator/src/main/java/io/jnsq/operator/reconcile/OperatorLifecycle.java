@@ -41,6 +41,7 @@ public class OperatorLifecycle {
     private final Optional<String> leaseNamespace;
     private final String identity;
     private final OperatorMetrics decisions;
+    private final String ownNamespace;
     private volatile Operator operator;
     private volatile boolean stopping;
 
@@ -48,7 +49,9 @@ public class OperatorLifecycle {
             @ConfigProperty(name = "jnsq.operator.enabled", defaultValue = "true") boolean enabled,
             @ConfigProperty(name = "jnsq.operator.namespaces", defaultValue = "*") List<String> namespaces,
             @ConfigProperty(name = "jnsq.operator.leader-election.namespace") Optional<String> leaseNamespace,
-            @ConfigProperty(name = "jnsq.operator.identity", defaultValue = "${HOSTNAME:jnsq-operator}") String identity) {
+            @ConfigProperty(name = "jnsq.operator.identity", defaultValue = "${HOSTNAME:jnsq-operator}") String identity,
+            @ConfigProperty(name = "jnsq.operator.namespace") String ownNamespace) {
+        this.ownNamespace = ownNamespace;
         this.client = client;
         this.metrics = metrics;
         this.endpoints = endpoints;
@@ -76,7 +79,7 @@ public class OperatorLifecycle {
                     .build()));
         });
         NsqClusterReconciler reconciler = new NsqClusterReconciler(endpoints, new NsqdDrain(), new StorageGrowth(client),
-                new ClusterEvents(client, clock, identity, decisions), clock, decisions);
+                new ClusterEvents(client, clock, identity, decisions), clock, decisions, ownNamespace);
         o.register(reconciler, c -> {
             if (namespaces.contains("*")) {
                 c.watchingAllNamespaces();

@@ -6,7 +6,8 @@ import io.jnsq.operator.NsqCluster;
 import java.time.Duration;
 
 /**
- * Whether the ServiceMonitor's CRD is installed: until it is, that dependent is left alone and its kind not watched.
+ * Whether the CRD of a dependent's kind (ServiceMonitor, PrometheusRule) is installed: until it is, that dependent is left
+ * alone and its kind not watched.
  * Looked up at most once a minute, for as long as it is missing, so installing the Prometheus Operator later is noticed
  * without restarting this one.
  */

@@ -98,6 +98,7 @@ final class StatusReport {
         }
         e.lookupdHttp = names.of(ClusterNames.LOOKUPD) + "." + names.namespace() + ".svc:" + ClusterNames.LOOKUPD_HTTP;
         e.adminUrl = spec.admin.enabled ? "http://" + names.of(ClusterNames.ADMIN) + "." + names.namespace() + ".svc:" + ClusterNames.ADMIN_HTTP : null;
+        e.caSecret = spec.tls == null ? null : spec.tls.secretName;
         status.endpoints = e;
         status.drain = drain;
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.jnsq.operator.NsqCluster;
 import io.jnsq.operator.NsqClusterSpec;
 import java.nio.file.Files;
@@ -41,7 +43,7 @@ class NsqClusterModelTest {
                 AdminDeployment.of(c), ClusterServices.admin(c), DisruptionBudgets.lookupd(c), DisruptionBudgets.nsqd(c));
     }
 
-    private static void assertGolden(String file, List<HasMetadata> objects) throws Exception {
+    static void assertGolden(String file, List<HasMetadata> objects) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (HasMetadata o : objects) {
             sb.append("---\n").append(YAML.writeValueAsString(o));
@@ -106,6 +108,33 @@ class NsqClusterModelTest {
 
     private static String hash(StatefulSet s) {
         return s.getSpec().getTemplate().getMetadata().getAnnotations().get(ClusterNames.CONFIG_HASH_ANNOTATION);
+    }
+
+    @Test
+    void networkPoliciesAdmitClientsAdminPeersAndTheOperatorsNamespaceOnlyOnNsqsPorts() throws Exception {
+        NsqClusterSpec spec = new NsqClusterSpec();
+        spec.networkPolicies.enabled = true;
+        NsqCluster c = cluster("demo", spec);
+        assertGolden("network-policies.yaml", List.of(NetworkPolicies.lookupd(c, "jnsq-system"), NetworkPolicies.nsqd(c, "jnsq-system"),
+                NetworkPolicies.admin(c)));
+
+        spec.networkPolicies.clients = List.of(new NetworkPolicyPeerBuilder().withNewNamespaceSelector()
+                .withMatchLabels(Map.of("team", "payments")).endNamespaceSelector().build());
+        spec.networkPolicies.adminClients = List.of(new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr("10.0.0.0/8").endIpBlock().build());
+        NetworkPolicy nsqd = NetworkPolicies.nsqd(c, "ops");
+        assertThat(nsqd.getSpec().getIngress().get(0).getFrom()).singleElement()
+                .satisfies(p -> assertThat(p.getNamespaceSelector().getMatchLabels()).containsEntry("team", "payments"));
+        assertThat(nsqd.getSpec().getIngress().get(2).getFrom()).singleElement()
+                .satisfies(p -> assertThat(p.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "ops"));
+        assertThat(NetworkPolicies.lookupd(c, "ops").getSpec().getIngress().get(1).getFrom()).isEqualTo(spec.networkPolicies.clients);
+        assertThat(NetworkPolicies.admin(c).getSpec().getIngress()).singleElement()
+                .satisfies(r -> assertThat(r.getFrom()).singleElement().satisfies(p -> assertThat(p.getIpBlock().getCidr()).isEqualTo("10.0.0.0/8")));
+
+        spec.tls = new NsqClusterSpec.TlsSpec();
+        spec.tls.secretName = "nsq-tls";
+        assertThat(NetworkPolicies.nsqd(c, "ops").getSpec().getIngress()).as("with TLS, HTTPS too")
+                .extracting(r -> r.getPorts().stream().map(p -> p.getPort().getIntVal()).toList())
+                .containsExactly(List.of(4150, 4151, 4152), List.of(4151, 4152), List.of(4151));
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jnsq.operator.NsqCluster;
 import io.jnsq.operator.NsqClusterSpec;
@@ -179,6 +180,43 @@ class NsqClusterOperatorTest {
                 && admin.services().inNamespace("no-admin").withName("demo-nsqadmin").get() == null);
         c.awaitCondition(Conditions.READY, "True", "AllReplicasReady");
         assertThat(c.get().getStatus().endpoints.adminUrl).isNull();
+    }
+
+    @Test
+    void networkPoliciesAreMadeWhenEnabledFollowNsqadminAndAreDeletedWhenDisabledAndTheStatusNamesTheCaSecret() {
+        NsqClusterSpec spec = new NsqClusterSpec();
+        spec.tls = new NsqClusterSpec.TlsSpec();
+        spec.tls.secretName = "nsq-tls";
+        Cluster c = Cluster.create(admin, "netpol", spec);
+        c.allReady();
+        assertThat(policies("netpol")).as("off by default").isEmpty();
+        assertThat(c.get().getStatus().endpoints.caSecret).as("where clients find the CA").isEqualTo("nsq-tls");
+
+        c.edit(s -> s.networkPolicies.enabled = true);
+        await().atMost(Cluster.WITHIN).until(() -> policies("netpol").size() == 3);
+        assertThat(policies("netpol")).extracting(p -> p.getMetadata().getName())
+                .containsExactlyInAnyOrder("demo-nsqd", "demo-nsqlookupd", "demo-nsqadmin");
+        NetworkPolicy nsqd = admin.network().v1().networkPolicies().inNamespace("netpol").withName("demo-nsqd").get();
+        assertThat(nsqd.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("NsqCluster"));
+        assertThat(nsqd.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "nsqd");
+        assertThat(nsqd.getSpec().getIngress()).extracting(r -> r.getPorts().stream().map(p -> p.getPort().getIntVal()).toList())
+                .containsExactly(List.of(4150, 4151, 4152), List.of(4151, 4152), List.of(4151));
+        assertThat(nsqd.getSpec().getIngress().get(2).getFrom()).singleElement().satisfies(p -> assertThat(p.getNamespaceSelector()
+                .getMatchLabels()).containsEntry("kubernetes.io/metadata.name", KubeApiServer.OPERATOR_NAMESPACE));
+        String version = nsqd.getMetadata().getResourceVersion();
+
+        c.edit(s -> s.admin.enabled = false);
+        await().atMost(Cluster.WITHIN).until(() -> policies("netpol").size() == 2);
+        assertThat(admin.network().v1().networkPolicies().inNamespace("netpol").withName("demo-nsqd").get().getMetadata()
+                .getResourceVersion()).as("applied once, not rewritten on each pass").isEqualTo(version);
+
+        c.edit(s -> s.networkPolicies.enabled = false);
+        await().atMost(Cluster.WITHIN).until(() -> policies("netpol").isEmpty());
+        c.awaitCondition(Conditions.READY, "True", "AllReplicasReady");
+    }
+
+    private static List<NetworkPolicy> policies(String namespace) {
+        return admin.network().v1().networkPolicies().inNamespace(namespace).list().getItems();
     }
 
     @Test

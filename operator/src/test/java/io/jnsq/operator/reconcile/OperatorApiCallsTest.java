@@ -115,7 +115,8 @@ class OperatorApiCallsTest {
                             .withLeaseNamespace(KubeApiServer.OPERATOR_NAMESPACE).withIdentity("standby").build()));
             OperatorMetrics metrics = new OperatorMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             standby.register(new NsqClusterReconciler(BrokerEndpoints.DNS, new NsqdDrain(), new StorageGrowth(client),
-                    new ClusterEvents(client, Clock.systemUTC(), "standby", metrics), Clock.systemUTC(), metrics), c -> c.watchingAllNamespaces());
+                    new ClusterEvents(client, Clock.systemUTC(), "standby", metrics), Clock.systemUTC(), metrics,
+                    KubeApiServer.OPERATOR_NAMESPACE), c -> c.watchingAllNamespaces());
             standby.start();
             try {
                 Cluster c = Cluster.create(admin, "two-replicas", new NsqClusterSpec());
