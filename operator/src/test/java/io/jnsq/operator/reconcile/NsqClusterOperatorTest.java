@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jnsq.operator.NsqCluster;
 import io.jnsq.operator.NsqClusterSpec;
 import io.jnsq.operator.model.ClusterNames;
@@ -18,8 +17,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,21 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KubeApiServer.class, restrictToAnnotatedClass = false)
-class NsqClusterOperatorTest {
-
-    static KubernetesClient admin;
-
-    @BeforeAll
-    static void admin() {
-        admin = KubeApiServer.admin();
-    }
-
-    @AfterAll
-    static void close() {
-        if (admin != null) {
-            admin.close();
-        }
-    }
+class NsqClusterOperatorTest extends ApiServerTest {
 
     @Test
     void aNewClusterGetsEveryObjectServerSideAppliedAndAStatusSayingWhatItWaitsFor() {

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jnsq.operator.NsqClusterSpec;
 import io.jnsq.operator.model.ClusterNames;
 import io.jnsq.operator.model.Conditions;
@@ -17,29 +16,18 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Changes to running brokers: flags and images roll them; volumes grow where the storage class allows it. */
 @QuarkusTest
-class NsqdChangesTest {
-
-    static KubernetesClient admin;
+class NsqdChangesTest extends ApiServerTest {
 
     @BeforeAll
-    static void admin() {
-        admin = KubeApiServer.admin();
+    static void storageClasses() {
         for (var e : Map.of("expandable", true, "fixed", false).entrySet()) {
             admin.storage().v1().storageClasses().resource(new StorageClassBuilder().withNewMetadata().withName(e.getKey()).endMetadata()
                     .withProvisioner("example.com/disks").withAllowVolumeExpansion(e.getValue()).build()).createOr(x -> x.update());
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        if (admin != null) {
-            admin.close();
         }
     }
 

@@ -3,7 +3,6 @@ package io.jnsq.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jnsq.operator.NsqClusterSpec;
 import io.jnsq.operator.NsqClusterStatus;
 import io.jnsq.operator.model.Conditions;
@@ -11,8 +10,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,24 +17,10 @@ import org.junit.jupiter.api.Test;
  * in the status, and on a timeout held (the spec untouched) until the user decides.
  */
 @QuarkusTest
-class NsqdScaleDownTest {
-
-    static KubernetesClient admin;
+class NsqdScaleDownTest extends ApiServerTest {
 
     @Inject
     LoopbackBrokers brokers;
-
-    @BeforeAll
-    static void admin() {
-        admin = KubeApiServer.admin();
-    }
-
-    @AfterAll
-    static void close() {
-        if (admin != null) {
-            admin.close();
-        }
-    }
 
     @Test
     void theLeavingBrokerIsTombstonedAndDrainedBeforeTheStatefulSetShrinks() throws Exception {

@@ -26,8 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -42,27 +40,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTest
 @Order(Integer.MAX_VALUE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class OperatorApiCallsTest {
+class OperatorApiCallsTest extends ApiServerTest {
 
     /** Every call the operator made in these tests, for deploy's check of the Helm chart's RBAC. */
     static final Path CALLS = KubeApiServer.MODULE.resolve("target/operator-api-calls.txt");
     /** Granted to every authenticated user by Kubernetes' default roles (JOSDK checks its Lease access with one). */
     static final Set<String> GRANTED_TO_EVERYONE = Set.of("create authorization.k8s.io/selfsubjectrulesreviews",
             "create authorization.k8s.io/selfsubjectaccessreviews");
-
-    static KubernetesClient admin;
-
-    @BeforeAll
-    static void admin() {
-        admin = KubeApiServer.admin();
-    }
-
-    @AfterAll
-    static void close() {
-        if (admin != null) {
-            admin.close();
-        }
-    }
 
     @Test
     @Order(1)

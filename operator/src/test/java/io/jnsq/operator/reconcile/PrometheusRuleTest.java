@@ -3,17 +3,12 @@ package io.jnsq.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.CRDPresentActivationCondition;
 import io.jnsq.operator.NsqClusterSpec;
 import io.jnsq.operator.model.Conditions;
 import io.jnsq.operator.model.PrometheusRule;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,40 +16,15 @@ import org.junit.jupiter.api.Test;
  * its CRD is, one per cluster that asks for it, its alerts on that cluster's series only, deleted when switched off.
  */
 @QuarkusTest
-class PrometheusRuleTest {
+class PrometheusRuleTest extends ApiServerTest {
 
     private static final String CRD = "prometheusrules.monitoring.coreos.com";
-
-    static KubernetesClient admin;
-
-    @BeforeAll
-    static void admin() {
-        admin = KubeApiServer.admin();
-    }
-
-    @AfterAll
-    static void close() {
-        if (admin != null) {
-            admin.close();
-        }
-    }
 
     private static NsqClusterSpec alerting() {
         NsqClusterSpec spec = new NsqClusterSpec();
         spec.monitoring.prometheusRule = true;
         spec.monitoring.labels = Map.of("release", "kube-prometheus-stack");
         return spec;
-    }
-
-    /** The Prometheus Operator's CRD as far as this test needs it: the kind, any content. */
-    private static CustomResourceDefinition prometheusRuleCrd() {
-        return new CustomResourceDefinitionBuilder().withNewMetadata().withName(CRD).endMetadata()
-                .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
-                .withNewNames().withKind("PrometheusRule").withPlural("prometheusrules").withSingular("prometheusrule")
-                .withListKind("PrometheusRuleList").endNames()
-                .addNewVersion().withName("v1").withServed(true).withStorage(true)
-                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
-                .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build();
     }
 
     @Test
@@ -64,7 +34,7 @@ class PrometheusRuleTest {
             Cluster without = Cluster.create(admin, "no-rules", alerting());
             without.allReady();
             without.awaitCondition(Conditions.READY, "True", "AllReplicasReady");
-            admin.apiextensions().v1().customResourceDefinitions().resource(prometheusRuleCrd()).create();
+            admin.apiextensions().v1().customResourceDefinitions().resource(foreignCrd("monitoring.coreos.com", "PrometheusRule", "prometheusrules")).create();
             await().atMost(Cluster.WITHIN).until(() -> admin.apiextensions().v1().customResourceDefinitions().withName(CRD).get()
                     .getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")));
         }

@@ -3,17 +3,12 @@ package io.jnsq.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.CRDPresentActivationCondition;
 import io.jnsq.operator.NsqClusterSpec;
 import io.jnsq.operator.model.Conditions;
 import io.jnsq.operator.model.ServiceMonitor;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,38 +16,13 @@ import org.junit.jupiter.api.Test;
  * its CRD is, one per cluster that asks for it, deleted when switched off. Also the operator's own counters.
  */
 @QuarkusTest
-class ServiceMonitorTest {
-
-    static KubernetesClient admin;
-
-    @BeforeAll
-    static void admin() {
-        admin = KubeApiServer.admin();
-    }
-
-    @AfterAll
-    static void close() {
-        if (admin != null) {
-            admin.close();
-        }
-    }
+class ServiceMonitorTest extends ApiServerTest {
 
     private static NsqClusterSpec monitored() {
         NsqClusterSpec spec = new NsqClusterSpec();
         spec.monitoring.serviceMonitor = true;
         spec.monitoring.labels = Map.of("release", "kube-prometheus-stack");
         return spec;
-    }
-
-    /** The Prometheus Operator's CRD as far as this test needs it: the kind, any content. */
-    private static CustomResourceDefinition serviceMonitorCrd() {
-        return new CustomResourceDefinitionBuilder().withNewMetadata().withName("servicemonitors.monitoring.coreos.com").endMetadata()
-                .withNewSpec().withGroup("monitoring.coreos.com").withScope("Namespaced")
-                .withNewNames().withKind("ServiceMonitor").withPlural("servicemonitors").withSingular("servicemonitor")
-                .withListKind("ServiceMonitorList").endNames()
-                .addNewVersion().withName("v1").withServed(true).withStorage(true)
-                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
-                .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build();
     }
 
     @Test
@@ -63,7 +33,7 @@ class ServiceMonitorTest {
             Cluster without = Cluster.create(admin, "no-prometheus", monitored());
             without.allReady();
             without.awaitCondition(Conditions.READY, "True", "AllReplicasReady");
-            admin.apiextensions().v1().customResourceDefinitions().resource(serviceMonitorCrd()).create();
+            admin.apiextensions().v1().customResourceDefinitions().resource(foreignCrd("monitoring.coreos.com", "ServiceMonitor", "servicemonitors")).create();
             await().atMost(Cluster.WITHIN).until(() -> admin.apiextensions().v1().customResourceDefinitions()
                     .withName("servicemonitors.monitoring.coreos.com").get().getStatus().getConditions().stream()
                     .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")));
