@@ -104,17 +104,25 @@ final class OidcSignIn {
         // the provider's own refusals (error=access_denied ...) come back to the sign-in page, which shows them
         c.put("quarkus.oidc.authentication.error-path", o.prefix() + "/login");
         c.put("quarkus.oidc.authentication.cookie-path", o.prefix().isEmpty() ? "/" : o.prefix());
-        // Quarkus' token cookie lives from the provider's answer to the next request only (SignIn drops it): a key of
-        // this process's own will do, and a short client secret is not used as one
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        c.put("quarkus.oidc.token-state-manager.encryption-secret", Base64.getUrlEncoder().withoutPadding().encodeToString(key));
+        // PKCE (the code is useless to whoever intercepts it) and a nonce in the ID token (it answers this sign-in)
+        c.put("quarkus.oidc.authentication.pkce-required", "true");
+        c.put("quarkus.oidc.authentication.nonce-required", "true");
+        // Quarkus' state and token cookies live for one sign-in only (SignIn drops the token cookie): keys of this
+        // process's own will do, and a short client secret is not used as one
+        c.put("quarkus.oidc.authentication.state-secret", randomKey());
+        c.put("quarkus.oidc.token-state-manager.encryption-secret", randomKey());
         if (o.oidcRedirectUrl.startsWith("https:")) {
             c.put("quarkus.oidc.authentication.force-redirect-https-scheme", "true");
         }
         c.put("quarkus.http.auth.permission.nsqadmin-oidc.paths", path);
         c.put("quarkus.http.auth.permission.nsqadmin-oidc.policy", "authenticated");
         return c;
+    }
+
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
     }
 
     private static String clientSecret(AdminOptions o) {

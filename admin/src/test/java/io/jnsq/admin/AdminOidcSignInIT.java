@@ -197,7 +197,8 @@ class AdminOidcSignInIT {
         URI authorize = URI.create(toProvider.headers().firstValue("Location").orElseThrow());
         assertThat(authorize.toString()).startsWith(provider.issuer() + "/authorize?");
         assertThat(authorize.getQuery()).contains("response_type=code", "client_id=nsqadmin",
-                "redirect_uri=" + url("/login/oidc")).containsPattern("scope=openid[^&]*groups");
+                "redirect_uri=" + url("/login/oidc"), "code_challenge_method=S256", "code_challenge=", "nonce=")
+                .containsPattern("scope=openid[^&]*groups");
     }
 
     @Test

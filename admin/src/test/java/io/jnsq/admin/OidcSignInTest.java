@@ -81,6 +81,8 @@ class OidcSignInTest {
                 .containsEntry("quarkus.oidc.authentication.scopes", "profile,email,groups")
                 .containsEntry("quarkus.oidc.authentication.redirect-path", "/admin/login/oidc")
                 .containsEntry("quarkus.oidc.authentication.force-redirect-https-scheme", "true")
+                .containsEntry("quarkus.oidc.authentication.pkce-required", "true")
+                .containsEntry("quarkus.oidc.authentication.nonce-required", "true")
                 .containsEntry("quarkus.http.auth.permission.nsqadmin-oidc.paths", "/admin/login/oidc")
                 .containsEntry("quarkus.http.auth.permission.nsqadmin-oidc.policy", "authenticated");
     }

@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -32,14 +34,15 @@ import org.jose4j.lang.JoseException;
  * Keycloak or Dex do: discovery ({@code /.well-known/openid-configuration}), the signing keys ({@code /jwks}), an
  * authorization endpoint with a login form (users and their groups given by the test) that issues a one-time code
  * to a registered redirect URI, and a token endpoint that checks the client's secret ({@code client_secret_basic} or
- * {@code client_secret_post}) and answers RS256-signed ID and access tokens with a {@code groups} claim.
+ * {@code client_secret_post}) and answers RS256-signed ID and access tokens with a {@code groups} claim. It requires
+ * PKCE (S256) and a nonce, as a careful provider may.
  */
 final class TestOidcProvider implements AutoCloseable {
 
     record Account(String password, String email, List<String> groups) {
     }
 
-    private record Grant(String user, String clientId, String redirectUri, String nonce) {
+    private record Grant(String user, String clientId, String redirectUri, String nonce, String codeChallenge) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -107,8 +110,10 @@ final class TestOidcProvider implements AutoCloseable {
             answer(ex, 400, "text/plain", "unknown client or redirect_uri not registered: " + redirectUri);
             return;
         }
-        if (!"code".equals(q.get("response_type")) || !List.of(q.getOrDefault("scope", "").split(" ")).contains("openid")) {
-            redirectBack(ex, redirectUri, "error=invalid_request", q.get("state"));
+        if (!"code".equals(q.get("response_type")) || !List.of(q.getOrDefault("scope", "").split(" ")).contains("openid")
+                || !"S256".equals(q.get("code_challenge_method")) || q.get("code_challenge") == null || q.get("nonce") == null) {
+            redirectBack(ex, redirectUri, "error=invalid_request&error_description=" + enc("PKCE (S256) and a nonce required"),
+                    q.get("state"));
             return;
         }
         if ("GET".equals(ex.getRequestMethod())) {
@@ -129,13 +134,14 @@ final class TestOidcProvider implements AutoCloseable {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         String code = HexFormat.of().formatHex(bytes);
-        codes.put(code, new Grant(user, clientId, redirectUri, q.get("nonce")));
+        codes.put(code, new Grant(user, clientId, redirectUri, q.get("nonce"), q.get("code_challenge")));
         redirectBack(ex, redirectUri, "code=" + code, q.get("state"));
     }
 
     private void loginForm(HttpExchange ex, Map<String, String> q, String problem) throws IOException {
         StringBuilder hidden = new StringBuilder();
-        for (String f : List.of("response_type", "client_id", "redirect_uri", "scope", "state", "nonce")) {
+        for (String f : List.of("response_type", "client_id", "redirect_uri", "scope", "state", "nonce", "code_challenge",
+                "code_challenge_method")) {
             if (q.containsKey(f)) {
                 hidden.append("<input type=\"hidden\" name=\"").append(f).append("\" value=\"")
                         .append(q.get(f).replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;")).append("\">");
@@ -173,7 +179,8 @@ final class TestOidcProvider implements AutoCloseable {
             return;
         }
         Grant grant = "authorization_code".equals(f.get("grant_type")) ? codes.remove(f.getOrDefault("code", "")) : null;
-        if (grant == null || !grant.redirectUri().equals(f.get("redirect_uri"))) {
+        if (grant == null || !grant.redirectUri().equals(f.get("redirect_uri"))
+                || !grant.codeChallenge().equals(s256(f.getOrDefault("code_verifier", "")))) {
             answer(ex, 400, "application/json", "{\"error\":\"invalid_grant\"}");
             return;
         }
@@ -216,6 +223,15 @@ final class TestOidcProvider implements AutoCloseable {
         jws.setKeyIdHeaderValue(key.getKeyId());
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         return jws.getCompactSerialization();
+    }
+
+    private static String s256(String verifier) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Map<String, String> form(String encoded) {
