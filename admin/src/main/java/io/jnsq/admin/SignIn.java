@@ -299,6 +299,7 @@ public class SignIn {
         String error = ctx.request().getParam("error");
         if (oidc && error != null) {
             String description = ctx.request().getParam("error_description");
+            description = description == null || description.length() <= 200 ? description : description.substring(0, 200) + "…";
             String why = "the identity provider answered " + error + (description == null ? "" : ": " + description);
             AUDIT.warnf("failed OIDC sign-in from %s: %s", ctx.request().remoteAddress(), why);
             signInPage(ctx, 401, "Sign-in with OpenID Connect failed: " + why);

@@ -81,7 +81,7 @@ class AdminOidcSignInIT {
         noProviderAdmin = freePort();
         provider = new TestOidcProvider("nsqadmin", SECRET,
                 Set.of("http://localhost:" + admin + "/login/oidc", "http://127.0.0.1:" + admin + "/login/oidc",
-                        "http://127.0.0.1:" + wrongSecretAdmin + "/login/oidc"),
+                        "http://127.0.0.1:" + wrongSecretAdmin + "/admin/login/oidc"),
                 Map.of("alice", new TestOidcProvider.Account("alice-password", "alice@example.com", List.of("staff", "nsq-admins")),
                         "bob", new TestOidcProvider.Account("bob-password", "bob@example.com", List.of("staff"))));
         deadIssuer = "http://127.0.0.1:" + freePort() + "/realms/gone";
@@ -108,14 +108,14 @@ class AdminOidcSignInIT {
                 "--oidc-issuer=" + provider.issuer(), "--oidc-client-id=nsqadmin", "--oidc-client-secret-file=" + secretFile,
                 "--oidc-scope=groups", "--oidc-admin-group=nsq-admins",
                 "--notification-http-endpoint=http://127.0.0.1:" + notifications.getAddress().getPort() + "/n");
-        bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + wrongSecretAdmin, nsqdFlag,
+        bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + wrongSecretAdmin, nsqdFlag, "--base-path=/admin",
                 "--oidc-issuer=" + provider.issuer(), "--oidc-client-id=nsqadmin", "--oidc-client-secret=not-the-secret",
                 "--oidc-admin-group=nsq-admins");
         bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + noProviderAdmin, nsqdFlag,
                 "--oidc-issuer=" + deadIssuer, "--oidc-client-id=nsqadmin", "--oidc-client-secret=whatever");
-        for (int port : new int[] {admin, wrongSecretAdmin, noProviderAdmin}) {
-            await(() -> get(port, "/ping").equals("OK"), "nsqadmin on " + port + " answers /ping");
-        }
+        await(() -> get(admin, "/ping").equals("OK"), "nsqadmin answers /ping");
+        await(() -> get(wrongSecretAdmin, "/admin/ping").equals("OK"), "nsqadmin with a wrong secret answers /ping");
+        await(() -> get(noProviderAdmin, "/ping").equals("OK"), "nsqadmin without its provider answers /ping");
     }
 
     @AfterAll
@@ -163,7 +163,11 @@ class AdminOidcSignInIT {
 
     /** Starts the code flow at nsqadmin on {@code port}, signs in at the provider's form (or cancels): the last page. */
     private static HttpResponse<String> oidcSignIn(HttpClient c, int port, String user, String password) throws Exception {
-        HttpResponse<String> form = follow(c, send(c, "GET", "http://127.0.0.1:" + port + "/login/oidc", null));
+        return oidcSignIn(c, "http://127.0.0.1:" + port, user, password);
+    }
+
+    private static HttpResponse<String> oidcSignIn(HttpClient c, String nsqadmin, String user, String password) throws Exception {
+        HttpResponse<String> form = follow(c, send(c, "GET", nsqadmin + "/login/oidc", null));
         assertThat(form.uri().toString()).startsWith(provider.issuer() + "/authorize?");
         assertThat(form.body()).contains("Sign in to the test identity provider");
         String answer = form.uri().getRawQuery() + (user == null ? "&cancel=1" : "&username=" + user + "&password=" + password);
@@ -277,13 +281,15 @@ class AdminOidcSignInIT {
     void aWrongClientSecretIsAClearPageNotAStackTrace() throws Exception {
         HttpClient c = client();
         int refusedBefore = provider.refusedClients.get();
-        HttpResponse<String> page = oidcSignIn(c, wrongSecretAdmin, "alice", "alice-password");
+        String base = "http://127.0.0.1:" + wrongSecretAdmin + "/admin"; // under a base path
+        HttpResponse<String> page = oidcSignIn(c, base, "alice", "alice-password");
+        assertThat(page.uri().toString()).startsWith(base + "/login/oidc?code=");
         assertThat(provider.refusedClients.get()).isGreaterThan(refusedBefore);
         assertThat(page.statusCode()).isEqualTo(401);
         assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
         assertThat(page.body()).contains("Sign-in with OpenID Connect failed", "Check --oidc-client-id and the client secret")
                 .doesNotContain("\tat ", "Exception");
-        assertThat(send(c, "GET", "http://127.0.0.1:" + wrongSecretAdmin + "/api/topics", null).statusCode()).isEqualTo(401);
+        assertThat(send(c, "GET", base + "/api/topics", null).statusCode()).isEqualTo(401);
     }
 
     @Test
