@@ -62,13 +62,19 @@ final class TestOidcProvider implements AutoCloseable {
 
     TestOidcProvider(String clientId, String clientSecret, Set<String> redirectUris, Map<String, Account> accounts)
             throws IOException, JoseException {
+        this(0, clientId, clientSecret, redirectUris, accounts);
+    }
+
+    /** On this port (0: any free one). */
+    TestOidcProvider(int port, String clientId, String clientSecret, Set<String> redirectUris, Map<String, Account> accounts)
+            throws IOException, JoseException {
         this.clientId = clientId;
         this.clientSecret = clientSecret;
         this.redirectUris = redirectUris;
         this.accounts = accounts;
         this.key = RsaJwkGenerator.generateJwk(2048);
         key.setKeyId("test-key-1");
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/.well-known/openid-configuration", ex -> answer(ex, 200, "application/json", discovery()));
         server.createContext("/jwks", ex -> answer(ex, 200, "application/json",
                 new JsonWebKeySet(key).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)));
