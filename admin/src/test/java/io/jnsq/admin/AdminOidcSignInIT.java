@@ -85,7 +85,8 @@ class AdminOidcSignInIT {
                 Set.of("http://localhost:" + admin + "/login/oidc", "http://127.0.0.1:" + admin + "/login/oidc",
                         "http://127.0.0.1:" + wrongSecretAdmin + "/admin/login/oidc"),
                 Map.of("alice", new TestOidcProvider.Account("alice-password", "alice@example.com", List.of("staff", "nsq-admins")),
-                        "bob", new TestOidcProvider.Account("bob-password", "bob@example.com", List.of("staff"))));
+                        "bob", new TestOidcProvider.Account("bob-password", "bob@example.com", List.of("staff")),
+                        "erin", new TestOidcProvider.Account("erin-password", "erin@example.com", List.of("nsq-admins"), true)));
         lateProviderPort = freePort();
         deadIssuer = "http://127.0.0.1:" + lateProviderPort;
 
@@ -255,6 +256,14 @@ class AdminOidcSignInIT {
 
         assertThat(send(alice, "POST", url("/logout"), null, "Origin", url("")).statusCode()).isEqualTo(303);
         assertThat(send(alice, "GET", url("/api/topics"), null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void groupsOnlyInTheAccessTokenCountAsKeycloaksRealmRolesDo() throws Exception {
+        HttpClient erin = client();
+        assertThat(oidcSignIn(erin, admin, "erin", "erin-password").body())
+                .contains("Signed in as <strong class=\"user\">erin</strong> (admin)");
+        assertThat(send(erin, "POST", url("/api/topics"), "{\"topic\":\"by_erin\"}").statusCode()).isEqualTo(200);
     }
 
     @Test
