@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AdminConsoleIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     static Path tmp;
 
