@@ -42,6 +42,7 @@ public class AdminPages {
     private final AdminActions actions;
     private final RateHistory rates;
     private final AdminOptions opts;
+    private final SignIn signIn;
     private final PrometheusSeries prometheus;
 
     @Location("topics.html")
@@ -65,7 +66,9 @@ public class AdminPages {
     @Location("peek.html")
     Template peekPage;
 
-    public AdminPages(ClusterView view, AdminActions actions, RateHistory rates, AdminOptions opts, PrometheusSeries prometheus) {
+    public AdminPages(ClusterView view, AdminActions actions, RateHistory rates, AdminOptions opts, PrometheusSeries prometheus,
+            SignIn signIn) {
+        this.signIn = signIn;
         this.view = view;
         this.actions = actions;
         this.rates = rates;
@@ -154,7 +157,8 @@ public class AdminPages {
         Map<String, Object> data = new HashMap<>();
         data.put("p", opts.prefix());
         data.put("version", NsqVersion.NSQ);
-        data.put("isAdmin", actions.isAdmin(ctx.request().getHeader(opts.aclHttpHeader)));
+        data.put("isAdmin", actions.isAdmin(ctx));
+        data.put("signedIn", signIn.signedIn(ctx).orElse(""));
         data.put("result", String.valueOf(ctx.request().getParam("result", "")));
         data.put("failed", "1".equals(ctx.request().getParam("failed")));
         data.put("warning", "");
@@ -384,7 +388,7 @@ public class AdminPages {
         String channel = form.get("channel") == null ? "" : form.get("channel");
         String node = form.get("node") == null ? "" : form.get("node");
         String back = back(form.get("back"));
-        if (!actions.isAdmin(ctx.request().getHeader(opts.aclHttpHeader))) {
+        if (!actions.isAdmin(ctx)) {
             actions.refused(action + " topic=" + topic + (channel.isEmpty() ? "" : " channel=" + channel),
                     AdminApi.requester(ctx, opts.aclHttpHeader));
             redirect(ctx, back, "FORBIDDEN: only admin users may " + action, true);
@@ -438,7 +442,7 @@ public class AdminPages {
         String topic = form.get("topic") == null ? "" : form.get("topic").trim();
         String channel = form.get("channel") == null ? "" : form.get("channel").trim();
         String back = opts.prefix() + "/lookup";
-        if (!actions.isAdmin(ctx.request().getHeader(opts.aclHttpHeader))) {
+        if (!actions.isAdmin(ctx)) {
             actions.refused("create_topic topic=" + topic, AdminApi.requester(ctx, opts.aclHttpHeader));
             redirect(ctx, back, "FORBIDDEN: only admin users may create topics", true);
             return;

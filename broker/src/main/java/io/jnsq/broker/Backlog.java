@@ -31,7 +31,7 @@ final class Backlog {
     private final Runnable onAvailable;
     private final Consumer<IOException> onError;
 
-    private final ArrayDeque<Message> prefetched = new ArrayDeque<>();
+    private final ArrayDeque<Message> prefetched = new ArrayDeque<>(0);
     private long stored; // records in the backend not read yet, as of the last storage task
     private long writing; // messages handed to write() and not applied yet
     private boolean reading;

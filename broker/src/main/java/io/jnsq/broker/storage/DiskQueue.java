@@ -86,13 +86,18 @@ public final class DiskQueue implements BackendQueue {
     }
 
     /**
-     * With {@code segments}, the numbers of this queue's segment files as {@link #segmentsByQueue} found them, so that
-     * opening thousands of queues does not list the data directory once for each.
+     * With {@code segments}, the numbers of this queue's segment files as {@link #segmentsByQueue} found them in
+     * {@code dir} (which exists), so that opening thousands of queues does not list the data directory once for each;
+     * null when that listing found no file of this queue at all: it starts empty without touching the disk.
      */
     DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery,
             List<Long> segments) throws IOException {
-        this(name, dir, maxBytesPerFile, minMsgSize, maxMsgSize, syncEvery, FileChannel::open, segments);
+        this(name, dir, maxBytesPerFile, minMsgSize, maxMsgSize, syncEvery, FileChannel::open,
+                segments == null ? NO_FILES : segments);
     }
+
+    /** What {@link #segmentsByQueue} found of a queue that has no file yet. */
+    private static final List<Long> NO_FILES = new ArrayList<>(0);
 
     /** How the queue opens its segment and metadata files (tests put faults in between). */
     @FunctionalInterface
@@ -115,8 +120,12 @@ public final class DiskQueue implements BackendQueue {
         this.minMsgSize = minMsgSize;
         this.maxMsgSize = maxMsgSize;
         this.syncEvery = Math.max(1, syncEvery);
-        Files.createDirectories(dir);
-        readMetadata();
+        if (segments == null) {
+            Files.createDirectories(dir);
+        }
+        if (segments != NO_FILES) {
+            readMetadata();
+        } // else: no metadata and no segment, so every position is 0 (restoring 100,000 idle queues costs no syscall)
         writtenPos = writePos;
     }
 
@@ -822,18 +831,25 @@ public final class DiskQueue implements BackendQueue {
         return nums;
     }
 
-    /** One listing of {@code dir}: each queue's segment numbers, sorted, by queue name. */
+    /**
+     * One listing of {@code dir}: each queue's segment numbers, sorted, by queue name; a queue with only a metadata file
+     * is there with no segment, and one with no file at all is not there.
+     */
     static java.util.Map<String, List<Long>> segmentsByQueue(Path dir) throws IOException {
         java.util.Map<String, List<Long>> byQueue = new java.util.HashMap<>();
         if (!Files.isDirectory(dir)) {
             return byQueue;
         }
         Pattern segment = Pattern.compile("(.+)\\.diskqueue\\.(\\d{6,})\\.dat");
+        Pattern meta = Pattern.compile("(.+)\\.diskqueue\\.meta\\.dat");
         try (var stream = Files.list(dir)) {
             for (Path p : (Iterable<Path>) stream::iterator) {
-                var m = segment.matcher(p.getFileName().toString());
+                String file = p.getFileName().toString();
+                var m = segment.matcher(file);
                 if (m.matches()) {
                     byQueue.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(Long.parseLong(m.group(2)));
+                } else if ((m = meta.matcher(file)).matches()) {
+                    byQueue.computeIfAbsent(m.group(1), k -> new ArrayList<>());
                 }
             }
         }

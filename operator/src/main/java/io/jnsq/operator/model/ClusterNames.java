@@ -1,7 +1,9 @@
 package io.jnsq.operator.model;
 
 import io.jnsq.operator.NsqCluster;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,6 +64,53 @@ public final class ClusterNames {
     /** The PrometheusRule with the alerts on the cluster's series. */
     public String prometheusRule() {
         return cluster + "-alerts";
+    }
+
+    /** The Secret with the operator's own CA certificate and key (spec.tls.generate): the operator's alone. */
+    public String caKeySecret() {
+        return cluster + "-ca-key";
+    }
+
+    /** The Secret clients read the CA bundle from (ca.crt) when the operator generates the certificates. */
+    public String caSecret() {
+        return cluster + "-ca";
+    }
+
+    /** The Secret with the server certificate the operator generates or asks cert-manager for (tls.crt, tls.key, ca.crt). */
+    public String tlsSecret() {
+        return cluster + "-tls";
+    }
+
+    /** The cert-manager Certificate (spec.tls.certManager). */
+    public String certificate() {
+        return cluster + "-tls";
+    }
+
+    /**
+     * The Secret cert-manager writes for the Certificate: not {@link #tlsSecret()}, so that switching spec.tls from
+     * generate to certManager never has the operator delete cert-manager's Secret as its own.
+     */
+    public String certManagerSecret() {
+        return cluster + "-cert-manager-tls";
+    }
+
+    /**
+     * The DNS names a server certificate for the cluster names: every Service, short and qualified, and every pod of
+     * the headless Services by wildcard (so that scaling does not need a new certificate).
+     */
+    public List<String> dnsNames() {
+        List<String> dns = new ArrayList<>();
+        for (String service : List.of(headless(NSQD), of(LOOKUPD), headless(LOOKUPD), of(ADMIN))) {
+            dns.add(service);
+            dns.add(service + "." + namespace);
+            dns.add(service + "." + namespace + ".svc");
+            dns.add(service + "." + namespace + ".svc.cluster.local");
+            if (service.endsWith("-headless")) {
+                dns.add("*." + service + "." + namespace + ".svc");
+                dns.add("*." + service + "." + namespace + ".svc.cluster.local");
+            }
+        }
+        return dns;
     }
 
     /** The ConfigMap holding every component's flags. */

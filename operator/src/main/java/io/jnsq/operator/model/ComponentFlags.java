@@ -46,8 +46,11 @@ public final class ComponentFlags {
 
     /** What is wrong with the spec's flags, or empty. */
     public static Optional<String> problem(NsqClusterSpec spec) {
-        if (spec.tls != null && (spec.tls.secretName == null || spec.tls.secretName.isBlank())) {
-            return Optional.of("spec.tls.secretName: the Secret with tls.crt, tls.key and ca.crt is required");
+        if (spec.tls != null) {
+            Optional<String> tls = tlsProblem(spec.tls);
+            if (tls.isPresent()) {
+                return tls;
+            }
         }
         if (spec.auth != null && !spec.auth.httpAddresses.isEmpty() && spec.nsqd.config != null
                 && spec.nsqd.config.containsKey("auth-http-address")) {
@@ -55,6 +58,30 @@ public final class ComponentFlags {
         }
         return check("nsqd", spec.nsqd.config, NSQD_FLAGS, NSQD_OWNED)
                 .or(() -> check("lookupd", spec.lookupd.config, LOOKUPD_FLAGS, LOOKUPD_OWNED));
+    }
+
+    private static Optional<String> tlsProblem(NsqClusterSpec.TlsSpec tls) {
+        boolean secret = tls.secretName != null && !tls.secretName.isBlank();
+        int sources = (secret ? 1 : 0) + (tls.generate != null ? 1 : 0) + (tls.certManager != null ? 1 : 0);
+        if (sources == 0) {
+            return Optional.of("spec.tls: name where the certificates come from: secretName (a Secret with tls.crt, tls.key and "
+                    + "ca.crt), generate or certManager");
+        }
+        if (sources > 1) {
+            return Optional.of("spec.tls: secretName, generate and certManager exclude each other: choose one");
+        }
+        if (tls.generate != null) {
+            try {
+                GeneratedTls.Settings.of(tls.generate);
+            } catch (IllegalArgumentException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
+        if (tls.certManager != null && (tls.certManager.issuerRef == null || tls.certManager.issuerRef.name == null
+                || tls.certManager.issuerRef.name.isBlank())) {
+            return Optional.of("spec.tls.certManager.issuerRef.name: the Issuer or ClusterIssuer is required");
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> check(String part, Map<String, String> config, Set<String> allowed, Set<String> owned) {
@@ -144,8 +171,15 @@ public final class ComponentFlags {
         return sb.toString();
     }
 
-    /** A short hash of what a pod runs: when it changes, the pod template changes and the pods roll. */
-    public static String hash(String image, String argsFile) {
+    /**
+     * A short hash of what a pod runs: its image, flags and, with TLS, the certificate's Secret content (hashed:
+     * {@code certificateHash}, null for none). When it changes, the pod template changes and the pods roll.
+     */
+    public static String hash(String image, String argsFile, String certificateHash) {
+        return hash(image, certificateHash == null ? argsFile : argsFile + "\0" + certificateHash);
+    }
+
+    private static String hash(String image, String argsFile) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             d.update(image.getBytes(StandardCharsets.UTF_8));
@@ -157,13 +191,16 @@ public final class ComponentFlags {
         }
     }
 
-    /** The config hash the pod template of {@code component} gets for this spec (what rolls its pods). */
-    public static String configHash(NsqClusterSpec spec, ClusterNames names, String component) {
+    /**
+     * The config hash the pod template of {@code component} gets for this spec and certificate (what rolls its pods);
+     * nsqlookupd has no TLS, so no certificate in its hash.
+     */
+    public static String configHash(NsqClusterSpec spec, ClusterNames names, String component, String certificateHash) {
         List<String> flags = switch (component) {
             case ClusterNames.NSQD -> nsqd(spec, names);
             case ClusterNames.LOOKUPD -> lookupd(spec, names);
             default -> admin(spec, names);
         };
-        return hash(Images.of(spec, component), argsFile(flags));
+        return hash(Images.of(spec, component), argsFile(flags), component.equals(ClusterNames.LOOKUPD) ? null : certificateHash);
     }
 }

@@ -165,10 +165,42 @@ class NsqClusterModelTest {
     }
 
     @Test
+    void generatedTlsMountsTheOperatorsSecretAndANewCertificateChangesTheBrokersAndAdminsPodTemplatesOnly() {
+        NsqClusterSpec spec = new NsqClusterSpec();
+        spec.tls = new NsqClusterSpec.TlsSpec();
+        spec.tls.generate = new NsqClusterSpec.GeneratedTlsSpec();
+        NsqCluster c = cluster("demo", spec);
+        assertThat(ComponentFlags.problem(spec)).isEmpty();
+        StatefulSet nsqd = NsqdStatefulSet.of(c, 3, NsqdClaim.of(spec), 0, "aaaa");
+        assertThat(nsqd.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo("tls");
+            assertThat(v.getSecret().getSecretName()).isEqualTo("demo-tls");
+        });
+        assertThat(hash(nsqd)).isEqualTo(ComponentFlags.configHash(spec, new ClusterNames(c), "nsqd", "aaaa"));
+        assertThat(hash(NsqdStatefulSet.of(c, 3, NsqdClaim.of(spec), 0, "bbbb"))).as("another certificate rolls the brokers").isNotEqualTo(hash(nsqd));
+        assertThat(hash(NsqdStatefulSet.of(c, 3, NsqdClaim.of(spec), 0, null))).isEqualTo(ComponentFlags.configHash(spec, new ClusterNames(c), "nsqd", null));
+        assertThat(AdminDeployment.of(c, "aaaa").getSpec().getTemplate().getMetadata().getAnnotations())
+                .isNotEqualTo(AdminDeployment.of(c, "bbbb").getSpec().getTemplate().getMetadata().getAnnotations());
+        assertThat(TlsSecrets.caSecret(spec, new ClusterNames(c))).as("what clients read").isEqualTo("demo-ca");
+        assertThat(TlsSecrets.server(c, java.util.Map.of("tls.crt", "C", "tls.key", "K", "ca.crt", "A")).getType()).isEqualTo("kubernetes.io/tls");
+    }
+
+    @Test
     void tlsWithoutASecretAndAuthGivenTwiceAreRefusedForTheStatus() {
         NsqClusterSpec spec = new NsqClusterSpec();
         spec.tls = new NsqClusterSpec.TlsSpec();
-        assertThat(ComponentFlags.problem(spec)).hasValue("spec.tls.secretName: the Secret with tls.crt, tls.key and ca.crt is required");
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.tls: name where the certificates come from: secretName (a Secret "
+                + "with tls.crt, tls.key and ca.crt), generate or certManager");
+        spec.tls.secretName = "mine";
+        spec.tls.generate = new NsqClusterSpec.GeneratedTlsSpec();
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.tls: secretName, generate and certManager exclude each other: choose one");
+        spec.tls.secretName = null;
+        spec.tls.generate.validity = "1h";
+        spec.tls.generate.renewBefore = "2h";
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.tls.generate.renewBefore must be shorter than validity");
+        spec.tls.generate = null;
+        spec.tls.certManager = new NsqClusterSpec.CertManagerSpec();
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.tls.certManager.issuerRef.name: the Issuer or ClusterIssuer is required");
         spec.tls = null;
         spec.auth = new NsqClusterSpec.AuthSpec();
         spec.auth.httpAddresses = List.of("a:4181");
