@@ -186,6 +186,40 @@ class NsqClusterModelTest {
     }
 
     @Test
+    void anAuthServerIsAnNsqAuthdFromTheSecretThatEveryNsqdAsks() {
+        NsqClusterSpec spec = new NsqClusterSpec();
+        spec.tls = new NsqClusterSpec.TlsSpec();
+        spec.tls.generate = new NsqClusterSpec.GeneratedTlsSpec();
+        spec.auth = new NsqClusterSpec.AuthSpec();
+        spec.auth.httpAddresses = List.of("auth.example.com:4181");
+        spec.auth.server = new NsqClusterSpec.AuthServerSpec();
+        spec.auth.server.secretName = "nsq-identities";
+        spec.auth.server.key = "identities.json";
+        NsqCluster c = cluster("demo", spec);
+        assertThat(ComponentFlags.problem(spec)).isEmpty();
+        assertThat(FlagsConfigMap.of(c).getData().get("nsqd.args")).contains(
+                "--auth-http-address=auth.example.com:4181\n--auth-http-address=demo-authd.prod.svc:4181\n");
+        assertThat(FlagsConfigMap.of(c).getData().get("authd.args"))
+                .isEqualTo("--http-address=0.0.0.0:4181\n--auth-file=/etc/jnsq-authd/identities.json\n--ttl=3600\n");
+        var authd = AuthdDeployment.of(c);
+        assertThat(authd.getSpec().getReplicas()).isEqualTo(2);
+        var pod = authd.getSpec().getTemplate().getSpec();
+        assertThat(pod.getContainers().get(0).getImage()).startsWith("ghcr.io/jnsq/jnsq-authd:");
+        assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("tmp", "flags", "identities");
+        assertThat(pod.getVolumes().get(2).getSecret().getSecretName()).isEqualTo("nsq-identities");
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/etc/jnsq-authd");
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(authd.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "auth");
+        assertThat(ClusterServices.authd(c).getSpec().getPorts().get(0).getPort()).isEqualTo(4181);
+
+        spec.auth.server.secretName = " ";
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.auth.server: secretName and key name the Secret and the key of "
+                + "nsq_authd's JSON file");
+    }
+
+    @Test
     void tlsWithoutASecretAndAuthGivenTwiceAreRefusedForTheStatus() {
         NsqClusterSpec spec = new NsqClusterSpec();
         spec.tls = new NsqClusterSpec.TlsSpec();
@@ -205,7 +239,7 @@ class NsqClusterModelTest {
         spec.auth = new NsqClusterSpec.AuthSpec();
         spec.auth.httpAddresses = List.of("a:4181");
         spec.nsqd.config = Map.of("auth-http-address", "b:4181");
-        assertThat(ComponentFlags.problem(spec)).hasValue("spec.nsqd.config.auth-http-address: use spec.auth.httpAddresses");
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.nsqd.config.auth-http-address: use spec.auth.httpAddresses or spec.auth.server");
         spec.nsqd.config = Map.of("tls-cert", "/x");
         assertThat(ComponentFlags.problem(spec)).hasValue("spec.nsqd.config.tls-cert: the operator sets --tls-cert itself");
     }
