@@ -89,6 +89,8 @@ import java.util.Set;
                 activationCondition = CertManagerInstalled.class, reconcilePrecondition = CertManagerWanted.class),
         @Dependent(name = "authd", type = AuthdDeploymentDependent.class, dependsOn = "flags", reconcilePrecondition = AuthServerWanted.class),
         @Dependent(name = "authd-service", type = AuthdServiceDependent.class, reconcilePrecondition = AuthServerWanted.class),
+        @Dependent(name = "authd-network-policy", type = AuthdNetworkPolicyDependent.class,
+                reconcilePrecondition = NetworkPoliciesEnabled.ForAuthd.class),
 })
 public class NsqClusterReconciler implements Reconciler<NsqCluster> {
 

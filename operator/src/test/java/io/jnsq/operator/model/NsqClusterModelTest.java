@@ -182,7 +182,7 @@ class NsqClusterModelTest {
         assertThat(AdminDeployment.of(c, "aaaa").getSpec().getTemplate().getMetadata().getAnnotations())
                 .isNotEqualTo(AdminDeployment.of(c, "bbbb").getSpec().getTemplate().getMetadata().getAnnotations());
         assertThat(TlsSecrets.caSecret(spec, new ClusterNames(c))).as("what clients read").isEqualTo("demo-ca");
-        assertThat(TlsSecrets.server(c, java.util.Map.of("tls.crt", "C", "tls.key", "K", "ca.crt", "A")).getType()).isEqualTo("kubernetes.io/tls");
+        assertThat(TlsSecrets.server(c, Map.of("tls.crt", "C", "tls.key", "K", "ca.crt", "A")).getType()).isEqualTo("kubernetes.io/tls");
     }
 
     @Test
@@ -213,6 +213,14 @@ class NsqClusterModelTest {
         });
         assertThat(authd.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "auth");
         assertThat(ClusterServices.authd(c).getSpec().getPorts().get(0).getPort()).isEqualTo(4181);
+        var policy = NetworkPolicies.authd(c);
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(Map.of("app.kubernetes.io/name", "authd",
+                "app.kubernetes.io/instance", "demo"));
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(r -> {
+            assertThat(r.getFrom()).singleElement().satisfies(p -> assertThat(p.getPodSelector().getMatchLabels())
+                    .isEqualTo(Map.of("app.kubernetes.io/name", "nsqd", "app.kubernetes.io/instance", "demo")));
+            assertThat(r.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(4181);
+        });
 
         spec.auth.server.secretName = " ";
         assertThat(ComponentFlags.problem(spec)).hasValue("spec.auth.server: secretName and key name the Secret and the key of "
