@@ -274,10 +274,17 @@ public class AdminPages {
     }
 
     private TemplateInstance nodes(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {
-        data.put("loading", false); // one lookupd answer: whole at once, count in the title
+        if (loading(data)) {
+            return with(nodesPage, data);
+        }
+        List<Producer> producers = view.cluster().producers(w);
+        if (view.cluster().usesLookupd()) {
+            // lookupd lists what registered; whether each answers now is asked of each (nsqds given by address were)
+            view.cluster().ping(producers.stream().map(Producer::httpAddress).toList(), w);
+        }
+        java.util.Set<String> down = w.failedAddresses();
         List<Map<String, Object>> nodes = new ArrayList<>();
-        java.util.Set<String> down = rates.unanswered();
-        for (JsonNode n : view.nodes(w).path("nodes")) {
+        for (JsonNode n : JSON.valueToTree(producers)) {
             Map<String, Object> m = map(n);
             String address = n.path("broadcast_address").asText() + ":" + n.path("http_port").asInt();
             m.put("address", address);
@@ -294,10 +301,7 @@ public class AdminPages {
             nodes.add(m);
         }
         // nsqds given by address that did not answer are not in the list at all: show them, marked
-        java.util.Set<String> missing = new java.util.TreeSet<>(w.failedAddresses());
-        if (!view.cluster().usesLookupd()) {
-            missing.addAll(down);
-        }
+        java.util.Set<String> missing = new java.util.TreeSet<>(down);
         nodes.forEach(m -> missing.remove((String) m.get("address")));
         missing.removeAll(view.cluster().lookupds());
         for (String address : missing) {
@@ -317,7 +321,7 @@ public class AdminPages {
             m.put("down", true);
             nodes.add(m);
         }
-        return with(nodesPage, data, "nodes", nodes, "warning", w.message(), "sampleWarning", rates.warning());
+        return with(nodesPage, data, "nodes", nodes, "warning", w.message());
     }
 
     private TemplateInstance node(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {

@@ -27,6 +27,8 @@ import java.util.Set;
  *
  * <p>The user's name is the ID token's {@code preferred_username}, else {@code email}, else {@code sub}; the role is
  * admin when the {@code --oidc-roles-claim} claim holds one of the {@code --oidc-admin-group} values, else viewer.
+ * The claim is read from the ID token, or, when it has none, from the access token if that is a JWT (Keycloak puts
+ * realm roles there only, by default): nsqadmin got both straight from the provider's token endpoint.
  */
 final class OidcSignIn {
 
@@ -154,18 +156,13 @@ final class OidcSignIn {
     }
 
     /**
-     * The user an ID token names; the token was verified by Quarkus OIDC (signature, issuer, audience, expiry).
+     * The user an ID token names; the token was verified by Quarkus OIDC (signature, issuer, audience, expiry). The
+     * access token (null, opaque or a JWT) is read for the roles claim only when the ID token has none.
      *
      * @throws IllegalArgumentException when the token names nobody
      */
-    static Identity identity(String rawIdToken, String rolesClaim, List<String> adminGroups) {
-        String[] parts = rawIdToken.split("\\.");
-        JsonNode claims;
-        try {
-            claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("the ID token cannot be read");
-        }
+    static Identity identity(String rawIdToken, String rawAccessToken, String rolesClaim, List<String> adminGroups) {
+        JsonNode claims = claims(rawIdToken).orElseThrow(() -> new IllegalArgumentException("the ID token cannot be read"));
         String name = null;
         for (String claim : List.of("preferred_username", "email", "sub")) {
             if (claims.path(claim).isTextual() && !claims.path(claim).asText().isBlank()) {
@@ -176,9 +173,9 @@ final class OidcSignIn {
         if (name == null) {
             throw new IllegalArgumentException("the ID token has no preferred_username, email or sub");
         }
-        JsonNode values = claims;
-        for (String step : rolesClaim.split("/")) {
-            values = values.path(step);
+        JsonNode values = claim(claims, rolesClaim);
+        if (values.isMissingNode() && rawAccessToken != null) {
+            values = claims(rawAccessToken).map(access -> claim(access, rolesClaim)).orElse(values);
         }
         List<String> groups = new ArrayList<>();
         if (values.isArray()) {
@@ -188,5 +185,28 @@ final class OidcSignIn {
         }
         boolean admin = groups.stream().anyMatch(adminGroups::contains);
         return new Identity(name, admin ? Users.Role.ADMIN : Users.Role.VIEWER, groups);
+    }
+
+    /** The claims of a JWT; empty when it is not one. */
+    private static Optional<JsonNode> claims(String jwt) {
+        String[] parts = jwt.split("\\.");
+        if (parts.length != 3) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+            return claims.isObject() ? Optional.of(claims) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The value at a claim path ({@code realm_access/roles}); a missing node when it is not there. */
+    private static JsonNode claim(JsonNode claims, String path) {
+        JsonNode value = claims;
+        for (String step : path.split("/")) {
+            value = value.path(step);
+        }
+        return value;
     }
 }

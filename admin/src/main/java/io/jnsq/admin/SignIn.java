@@ -1,5 +1,6 @@
 package io.jnsq.admin;
 
+import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationRedirectException;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -215,7 +216,9 @@ public class SignIn {
         }
         OidcSignIn.Identity who;
         try {
-            who = OidcSignIn.identity(idToken.getRawToken(), opts.oidcRolesClaim, opts.oidcAdminGroups);
+            AccessTokenCredential access = user.getSecurityIdentity().getCredential(AccessTokenCredential.class);
+            who = OidcSignIn.identity(idToken.getRawToken(), access == null ? null : access.getToken(), opts.oidcRolesClaim,
+                    opts.oidcAdminGroups);
         } catch (IllegalArgumentException e) {
             oidcFailed(ctx, 401, e.getMessage());
             return;

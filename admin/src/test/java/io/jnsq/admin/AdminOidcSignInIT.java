@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -85,7 +86,8 @@ class AdminOidcSignInIT {
                 Set.of("http://localhost:" + admin + "/login/oidc", "http://127.0.0.1:" + admin + "/login/oidc",
                         "http://127.0.0.1:" + wrongSecretAdmin + "/admin/login/oidc"),
                 Map.of("alice", new TestOidcProvider.Account("alice-password", "alice@example.com", List.of("staff", "nsq-admins")),
-                        "bob", new TestOidcProvider.Account("bob-password", "bob@example.com", List.of("staff"))));
+                        "bob", new TestOidcProvider.Account("bob-password", "bob@example.com", List.of("staff")),
+                        "erin", new TestOidcProvider.Account("erin-password", "erin@example.com", List.of("nsq-admins"), true)));
         lateProviderPort = freePort();
         deadIssuer = "http://127.0.0.1:" + lateProviderPort;
 
@@ -258,6 +260,14 @@ class AdminOidcSignInIT {
     }
 
     @Test
+    void groupsOnlyInTheAccessTokenCountAsKeycloaksRealmRolesDo() throws Exception {
+        HttpClient erin = client();
+        assertThat(oidcSignIn(erin, admin, "erin", "erin-password").body())
+                .contains("Signed in as <strong class=\"user\">erin</strong> (admin)");
+        assertThat(send(erin, "POST", url("/api/topics"), "{\"topic\":\"by_erin\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void theUsersFileSignsInBesideOidc() throws Exception {
         HttpClient carol = client();
         HttpResponse<String> in = send(carol, "POST", url("/login"), "user=carol&password=carol-password",
@@ -413,5 +423,18 @@ class AdminOidcSignInIT {
         assertThat(browser.findElements(By.linkText("Pause channel"))).isEmpty();
         assertThat(browser.findElements(By.linkText("Empty channel"))).isEmpty();
         assertThat(browser.findElements(By.linkText("Delete channel"))).isEmpty();
+        // what a viewer's browser sends anyway, with its session and from nsqadmin's own page, is refused
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/topics/web/clicks', {method: 'POST', body: '{"action":"pause"}'})
+                    .then(r => r.text().then(t => done(r.status + ' ' + t)), e => done('failed: ' + e));""");
+        assertThat(status).isEqualTo("403 {\"message\":\"FORBIDDEN\"}");
+        // and the confirmation page's form, sent by hand, is turned down too
+        browser.get("http://localhost:" + admin + "/confirm?action=pause&topic=web&channel=clicks&back=/topics/web/clicks");
+        filledIn();
+        browser.findElement(By.cssSelector("form.confirm button[type=submit]")).click();
+        assertThat(waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".result"))).getText())
+                .isEqualTo("FORBIDDEN: only admin users may pause");
+        assertThat(get(nsqd.http(), "/stats?format=json&topic=web&channel=clicks")).contains("\"paused\":false");
     }
 }

@@ -90,29 +90,36 @@ class OidcSignInTest {
     @Test
     void theNameIsThePreferredUsernameElseTheEmailElseTheSubject() {
         List<String> admins = List.of("nsq-admins");
-        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"email\":\"a@x\",\"preferred_username\":\"alice\"}"), "groups", admins)
+        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"email\":\"a@x\",\"preferred_username\":\"alice\"}"), null, "groups", admins)
                 .name()).isEqualTo("alice");
-        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"email\":\"a@x\"}"), "groups", admins).name()).isEqualTo("a@x");
-        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\"}"), "groups", admins).name()).isEqualTo("1");
-        assertThatThrownBy(() -> OidcSignIn.identity(token("{\"aud\":\"x\"}"), "groups", admins))
+        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"email\":\"a@x\"}"), null, "groups", admins).name()).isEqualTo("a@x");
+        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\"}"), null, "groups", admins).name()).isEqualTo("1");
+        assertThatThrownBy(() -> OidcSignIn.identity(token("{\"aud\":\"x\"}"), null, "groups", admins))
                 .hasMessage("the ID token has no preferred_username, email or sub");
     }
 
     @Test
     void anAdminGroupInTheRolesClaimMakesAnAdminAndAnythingElseAViewer() {
         List<String> admins = List.of("nsq-admins", "ops");
-        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"groups\":[\"staff\",\"ops\"]}"), "groups", admins).role())
+        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"groups\":[\"staff\",\"ops\"]}"), null, "groups", admins).role())
                 .isEqualTo(Users.Role.ADMIN);
-        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"groups\":[\"staff\"]}"), "groups", admins).role())
+        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"groups\":[\"staff\"]}"), null, "groups", admins).role())
                 .isEqualTo(Users.Role.VIEWER);
-        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\"}"), "groups", admins).role()).isEqualTo(Users.Role.VIEWER);
+        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\"}"), null, "groups", admins).role()).isEqualTo(Users.Role.VIEWER);
         // Keycloak's realm roles sit in an object
-        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"realm_access\":{\"roles\":[\"nsq-admins\"]}}"),
+        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"realm_access\":{\"roles\":[\"nsq-admins\"]}}"), null,
                 "realm_access/roles", admins).role()).isEqualTo(Users.Role.ADMIN);
-        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"role\":\"ops\"}"), "role", admins).role())
+        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"role\":\"ops\"}"), null, "role", admins).role())
                 .isEqualTo(Users.Role.ADMIN);
+        // not in the ID token: the access token's, when it is a JWT; the ID token's wins when both have it
+        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\"}"), token("{\"realm_access\":{\"roles\":[\"ops\"]}}"),
+                "realm_access/roles", admins).role()).isEqualTo(Users.Role.ADMIN);
+        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"groups\":[]}"), token("{\"groups\":[\"ops\"]}"), "groups",
+                admins).role()).isEqualTo(Users.Role.VIEWER);
+        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\"}"), "an-opaque-access-token", "groups", admins).role())
+                .isEqualTo(Users.Role.VIEWER);
         // no --oidc-admin-group: everyone is a viewer
-        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"groups\":[\"ops\"]}"), "groups", List.of()).role())
+        assertThat(OidcSignIn.identity(token("{\"sub\":\"1\",\"groups\":[\"ops\"]}"), null, "groups", List.of()).role())
                 .isEqualTo(Users.Role.VIEWER);
     }
 }

@@ -39,7 +39,11 @@ import org.jose4j.lang.JoseException;
  */
 final class TestOidcProvider implements AutoCloseable {
 
-    record Account(String password, String email, List<String> groups) {
+    /** A user; {@code groupsInAccessTokenOnly} as Keycloak's realm roles are by default. */
+    record Account(String password, String email, List<String> groups, boolean groupsInAccessTokenOnly) {
+        Account(String password, String email, List<String> groups) {
+            this(password, email, groups, false);
+        }
     }
 
     private record Grant(String user, String clientId, String redirectUri, String nonce, String codeChallenge) {
@@ -218,7 +222,9 @@ final class TestOidcProvider implements AutoCloseable {
         }
         c.setClaim("preferred_username", grant.user());
         c.setClaim("email", account.email());
-        c.setStringListClaim("groups", account.groups());
+        if (kind.equals("access") || !account.groupsInAccessTokenOnly()) {
+            c.setStringListClaim("groups", account.groups());
+        }
         return c;
     }
 

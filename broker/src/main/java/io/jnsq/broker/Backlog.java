@@ -114,6 +114,39 @@ final class Backlog {
         return m;
     }
 
+    /**
+     * Up to {@code max} of the next messages, in the order {@link #poll} gives them (read ahead, then the backend from
+     * its read position), left where they are; stops once their bodies reach {@code maxBytes}. Runs on the storage
+     * lane, after the writes queued before it and never during a prefetch, so the two parts join without a gap.
+     */
+    CompletableFuture<List<Message>> peek(int max, long maxBytes) {
+        CompletableFuture<List<Message>> done = new CompletableFuture<>();
+        lane.execute(() -> {
+            List<Message> out = new ArrayList<>();
+            long bytes = 0;
+            synchronized (this) {
+                for (Message m : prefetched) {
+                    if (out.size() >= max || bytes >= maxBytes) {
+                        break;
+                    }
+                    out.add(m);
+                    bytes += m.body.length;
+                }
+            }
+            try {
+                if (out.size() < max && bytes < maxBytes) {
+                    for (byte[] record : backend.peek(max - out.size(), maxBytes - bytes)) {
+                        out.add(Message.decode(record));
+                    }
+                }
+                done.complete(out);
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
     /** Runs {@code io} on this backlog's storage lane, after what was queued before it. */
     CompletableFuture<Void> run(IoTask io) {
         CompletableFuture<Void> done = new CompletableFuture<>();

@@ -404,16 +404,36 @@ final class Channel {
                 e2e.stats());
     }
 
-    /** Up to {@code n} of the next messages in the in-memory queue, in order, left where they are (for peeking). */
-    synchronized List<Message> peek(int n) {
-        List<Message> out = new ArrayList<>(Math.min(n, memory.size()));
-        for (Message m : memory) {
-            if (out.size() >= n) {
-                break;
+    /**
+     * Up to {@code n} of the next messages in delivery order, left where they are (for peeking): the memory queue,
+     * then the backlog (read ahead, then on disk) once memory has fewer; stops once their bodies reach
+     * {@code maxBytes}. Completes at once when memory suffices, else on the storage thread once the disk was read.
+     */
+    CompletableFuture<List<Message>> peek(int n, long maxBytes) {
+        List<Message> shown = new ArrayList<>();
+        long bytes = 0;
+        synchronized (this) {
+            for (Message m : memory) {
+                if (shown.size() >= n || bytes >= maxBytes) {
+                    break;
+                }
+                shown.add(m);
+                bytes += m.body.length;
             }
-            out.add(m);
+            if (shown.size() >= n || bytes >= maxBytes || backlog.isEmpty()) {
+                return CompletableFuture.completedFuture(shown);
+            }
         }
-        return out;
+        java.util.Set<Long> inMemory = new java.util.HashSet<>();
+        shown.forEach(m -> inMemory.add(m.id));
+        return backlog.peek(n - shown.size(), maxBytes - bytes).thenApply(fromBacklog -> {
+            for (Message m : fromBacklog) {
+                if (!inMemory.contains(m.id)) { // one requeued to disk since memory was looked at
+                    shown.add(m);
+                }
+            }
+            return shown;
+        });
     }
 
     synchronized List<Consumer> consumers() {

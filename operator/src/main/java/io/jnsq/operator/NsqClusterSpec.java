@@ -213,11 +213,33 @@ public class NsqClusterSpec {
         public String group = "cert-manager.io";
     }
 
-    /** NSQ auth servers (nsqd --auth-http-address), e.g. an nsq_authd Service. */
+    /** NSQ auth servers (nsqd --auth-http-address): given by address, or an nsq_authd the operator runs. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class AuthSpec {
         @JsonPropertyDescription("auth server addresses: host:port or full URLs (http or https)")
         public List<String> httpAddresses = new ArrayList<>();
+        @JsonPropertyDescription("an nsq_authd the operator runs (Deployment and Service <cluster>-authd) from a Secret of "
+                + "identities and permissions; every nsqd asks it")
+        public AuthServerSpec server;
+    }
+
+    /** nsq_authd, answering from the JSON file in a user's Secret (re-read when the Secret changes). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class AuthServerSpec {
+        @JsonPropertyDescription("Secret holding nsq_authd's JSON file of identities, secrets and permissions")
+        @io.fabric8.generator.annotation.Required
+        public String secretName;
+        @JsonPropertyDescription("the key of the file in the Secret")
+        @Default("auth.json")
+        public String key = "auth.json";
+        @Min(1)
+        @Default("2")
+        public int replicas = 2;
+        @JsonPropertyDescription("seconds nsqd may keep an answer before asking again (nsq_authd --ttl; the file's ttl wins)")
+        @Min(1)
+        @Default("3600")
+        public int ttl = 3600;
+        public ResourceRequirements resources;
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -152,6 +152,11 @@ public class BackendQueues implements AutoCloseable {
         }
 
         @Override
+        public java.util.List<byte[]> peek(int max, long maxBytes) throws IOException {
+            return q.peek(max, maxBytes);
+        }
+
+        @Override
         public long depth() {
             return q.depth();
         }

@@ -327,6 +327,93 @@ public final class DiskQueue implements BackendQueue {
         return null;
     }
 
+    /**
+     * Reads from a cursor of its own, started at the read position: the reader's position, buffer and open file, the
+     * depth and the metadata stay as they were. Records still in the write buffer are read from there (not flushed).
+     */
+    @Override
+    public synchronized List<byte[]> peek(int max, long maxBytes) throws IOException {
+        Peeked out = new Peeked(max, maxBytes);
+        long file = readFileNum;
+        long pos = readPos;
+        while (file <= writeFileNum && out.wantsMore()) {
+            Path seg = segment(file);
+            long end = file == writeFileNum ? writtenPos : Long.MAX_VALUE;
+            if (pos < end && Files.exists(seg)) {
+                try (FileChannel ch = files.open(seg, StandardOpenOption.READ)) {
+                    pos = peekSegment(ch, pos, Math.min(end, ch.size()), out);
+                }
+                if (pos < 0) {
+                    return out.records; // a record the reader will skip: what comes after it is not next
+                }
+            }
+            if (file == writeFileNum) {
+                if (pos >= writtenPos && writeBuf != null && out.wantsMore()) {
+                    ByteBuffer buffered = writeBuf.duplicate().flip().position((int) (pos - writtenPos));
+                    while (out.wantsMore() && buffered.remaining() >= 4) {
+                        byte[] record = new byte[buffered.getInt()];
+                        buffered.get(record);
+                        out.add(record);
+                    }
+                }
+                break;
+            }
+            file++;
+            pos = 0;
+        }
+        return out.records;
+    }
+
+    /** Records of one segment from {@code pos} to {@code end} into {@code out}; the position after them, or -1 at a bad one. */
+    private long peekSegment(FileChannel ch, long pos, long end, Peeked out) throws IOException {
+        ByteBuffer len = ByteBuffer.allocate(4);
+        while (out.wantsMore() && pos + 4 <= end) {
+            len.clear();
+            readFully(ch, len, pos);
+            int size = len.flip().getInt();
+            if (size < minMsgSize || size > maxMsgSize || pos + 4 + size > end) {
+                return -1;
+            }
+            byte[] record = new byte[size];
+            readFully(ch, ByteBuffer.wrap(record), pos + 4);
+            out.add(record);
+            pos += 4 + size;
+        }
+        return pos;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer into, long at) throws IOException {
+        while (into.hasRemaining()) {
+            int n = ch.read(into, at);
+            if (n < 0) {
+                throw new IOException("segment ended under a peek");
+            }
+            at += n;
+        }
+    }
+
+    /** What a peek collected, and whether it may take more. */
+    private static final class Peeked {
+        final List<byte[]> records = new ArrayList<>();
+        final int max;
+        final long maxBytes;
+        long bytes;
+
+        Peeked(int max, long maxBytes) {
+            this.max = max;
+            this.maxBytes = maxBytes;
+        }
+
+        boolean wantsMore() {
+            return records.size() < max && bytes < maxBytes;
+        }
+
+        void add(byte[] record) {
+            records.add(record);
+            bytes += record.length;
+        }
+    }
+
     @Override
     public synchronized long depth() {
         return depth;

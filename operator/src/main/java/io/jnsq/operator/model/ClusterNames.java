@@ -23,6 +23,8 @@ public final class ClusterNames {
     public static final String NSQD = "nsqd";
     public static final String LOOKUPD = "nsqlookupd";
     public static final String ADMIN = "nsqadmin";
+    /** nsq_authd (spec.auth.server); its image is <image>-authd. */
+    public static final String AUTHD = "authd";
 
     public static final int NSQD_TCP = 4150;
     public static final int NSQD_HTTP = 4151;
@@ -30,6 +32,7 @@ public final class ClusterNames {
     public static final int LOOKUPD_TCP = 4160;
     public static final int LOOKUPD_HTTP = 4161;
     public static final int ADMIN_HTTP = 4171;
+    public static final int AUTHD_HTTP = 4181;
 
     private final String cluster;
     private final String namespace;
@@ -148,7 +151,12 @@ public final class ClusterNames {
     /** Every label the operator puts on a component's objects and pods. */
     public Map<String, String> labels(String component) {
         Map<String, String> m = selector(component);
-        m.put("app.kubernetes.io/component", component.equals(ADMIN) ? "console" : component.equals(NSQD) ? "broker" : "discovery");
+        m.put("app.kubernetes.io/component", switch (component) {
+            case ADMIN -> "console";
+            case NSQD -> "broker";
+            case AUTHD -> "auth";
+            default -> "discovery";
+        });
         m.put("app.kubernetes.io/part-of", "jnsq");
         m.put("app.kubernetes.io/managed-by", MANAGED_BY);
         return m;

@@ -36,6 +36,8 @@ public final class ComponentFlags {
     static final Set<String> NSQD_OWNED = Set.of("tcp-address", "http-address", "https-address", "broadcast-address",
             "lookupd-tcp-address", "data-path", "config", "tls-cert", "tls-key", "tls-root-ca-file", "tls-required",
             "tls-client-auth-policy", "tls-min-version");
+    /** Where nsq_authd finds spec.auth.server's Secret. */
+    public static final String AUTHD_DIR = "/etc/jnsq-authd";
     /** Where a pod finds spec.tls's Secret. */
     public static final String TLS_DIR = "/etc/jnsq-tls";
     static final Set<String> LOOKUPD_FLAGS = Set.of("inactive-producer-timeout", "tombstone-lifetime", "log-level", "log-prefix");
@@ -52,9 +54,13 @@ public final class ComponentFlags {
                 return tls;
             }
         }
-        if (spec.auth != null && !spec.auth.httpAddresses.isEmpty() && spec.nsqd.config != null
+        if (spec.auth != null && spec.auth.server != null && (spec.auth.server.secretName == null || spec.auth.server.secretName.isBlank()
+                || spec.auth.server.key == null || !spec.auth.server.key.matches("[-._a-zA-Z0-9]+"))) {
+            return Optional.of("spec.auth.server: secretName and key name the Secret and the key of nsq_authd's JSON file");
+        }
+        if (spec.auth != null && (!spec.auth.httpAddresses.isEmpty() || spec.auth.server != null) && spec.nsqd.config != null
                 && spec.nsqd.config.containsKey("auth-http-address")) {
-            return Optional.of("spec.nsqd.config.auth-http-address: use spec.auth.httpAddresses");
+            return Optional.of("spec.nsqd.config.auth-http-address: use spec.auth.httpAddresses or spec.auth.server");
         }
         return check("nsqd", spec.nsqd.config, NSQD_FLAGS, NSQD_OWNED)
                 .or(() -> check("lookupd", spec.lookupd.config, LOOKUPD_FLAGS, LOOKUPD_OWNED));
@@ -123,9 +129,18 @@ public final class ComponentFlags {
         }
         if (spec.auth != null) {
             spec.auth.httpAddresses.forEach(a -> args.add("--auth-http-address=" + a));
+            if (spec.auth.server != null) {
+                args.add("--auth-http-address=" + names.of(ClusterNames.AUTHD) + "." + names.namespace() + ".svc:" + ClusterNames.AUTHD_HTTP);
+            }
         }
         userFlags(spec.nsqd.config, args);
         return args;
+    }
+
+    /** nsq_authd's flags (spec.auth.server). */
+    public static List<String> authd(NsqClusterSpec spec) {
+        return List.of("--http-address=0.0.0.0:" + ClusterNames.AUTHD_HTTP, "--auth-file=" + AUTHD_DIR + "/" + spec.auth.server.key,
+                "--ttl=" + spec.auth.server.ttl);
     }
 
     public static List<String> lookupd(NsqClusterSpec spec, ClusterNames names) {
@@ -199,6 +214,7 @@ public final class ComponentFlags {
         List<String> flags = switch (component) {
             case ClusterNames.NSQD -> nsqd(spec, names);
             case ClusterNames.LOOKUPD -> lookupd(spec, names);
+            case ClusterNames.AUTHD -> authd(spec);
             default -> admin(spec, names);
         };
         return hash(Images.of(spec, component), argsFile(flags), component.equals(ClusterNames.LOOKUPD) ? null : certificateHash);

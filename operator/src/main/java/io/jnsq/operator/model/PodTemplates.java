@@ -57,7 +57,8 @@ final class PodTemplates {
                 new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build(),
                 new VolumeMountBuilder().withName("flags").withMountPath(FLAGS_DIR).withReadOnly(true).build()));
         mounts.addAll(extraMounts);
-        boolean tls = spec.tls != null && !component.equals(ClusterNames.LOOKUPD); // nsqlookupd has no TLS in NSQ
+        // nsqlookupd has no TLS in NSQ; nsq_authd is asked over plain HTTP inside the cluster
+        boolean tls = spec.tls != null && (component.equals(ClusterNames.NSQD) || component.equals(ClusterNames.ADMIN));
         if (tls) {
             mounts.add(new VolumeMountBuilder().withName("tls").withMountPath(ComponentFlags.TLS_DIR).withReadOnly(true).build());
         }
@@ -96,6 +97,8 @@ final class PodTemplates {
                                 .endConfigMap().build())
                 .addAllToVolumes(tls ? List.of(new VolumeBuilder().withName("tls").withNewSecret()
                         .withSecretName(TlsSecrets.serverSecret(spec, names)).endSecret().build()) : List.of())
+                .addAllToVolumes(component.equals(ClusterNames.AUTHD) ? List.of(new VolumeBuilder().withName("identities").withNewSecret()
+                        .withSecretName(spec.auth.server.secretName).endSecret().build()) : List.of())
                 .withAffinity(spec.template.affinity)
                 .withTolerations(spec.template.tolerations)
                 .withTopologySpreadConstraints(spec.template.topologySpreadConstraints)

@@ -87,6 +87,10 @@ import java.util.Set;
         @Dependent(name = "tls-secret", type = TlsSecretDependent.class, reconcilePrecondition = TlsGenerated.class),
         @Dependent(name = "certificate", type = CertificateDependent.class,
                 activationCondition = CertManagerInstalled.class, reconcilePrecondition = CertManagerWanted.class),
+        @Dependent(name = "authd", type = AuthdDeploymentDependent.class, dependsOn = "flags", reconcilePrecondition = AuthServerWanted.class),
+        @Dependent(name = "authd-service", type = AuthdServiceDependent.class, reconcilePrecondition = AuthServerWanted.class),
+        @Dependent(name = "authd-network-policy", type = AuthdNetworkPolicyDependent.class,
+                reconcilePrecondition = NetworkPoliciesEnabled.ForAuthd.class),
 })
 public class NsqClusterReconciler implements Reconciler<NsqCluster> {
 
