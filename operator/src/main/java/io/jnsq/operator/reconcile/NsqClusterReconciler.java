@@ -206,11 +206,22 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
             result = Optional.of(context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow());
         }
         pass.status.observe(pass.statefulSet(names.of(ClusterNames.LOOKUPD)), pass.statefulSet(names.of(ClusterNames.NSQD)),
-                pass.deployment(names.of(ClusterNames.ADMIN)), result, scale.drain(), volumes, roll.waitingFor());
+                pass.deployment(names.of(ClusterNames.ADMIN)), result, scale.drain(), volumes, roll.waitingFor(),
+                certificateWaitsFor(pass, names));
         metrics.draining(names.namespace() + "/" + names.cluster(), scale.drain() != null);
         metrics.reconciled("applied");
         return pass.finish(earliest(scale.recheck().or(roll::recheck)
                 .or(() -> volumes.recreating() ? Optional.of(Duration.ofSeconds(5)) : Optional.empty()), tls.recheck()));
+    }
+
+    /** With spec.tls.certManager, until cert-manager has written the Secret the pods mount (they cannot start without it). */
+    private static Optional<String> certificateWaitsFor(Pass pass, ClusterNames names) {
+        NsqClusterSpec spec = pass.cluster.getSpec();
+        if (spec.tls == null || spec.tls.certManager == null || pass.secret(names.certManagerSecret()) != null) {
+            return Optional.empty();
+        }
+        return Optional.of("Secret " + names.certManagerSecret() + " from cert-manager (installed? issuer "
+                + spec.tls.certManager.issuerRef.kind + "/" + spec.tls.certManager.issuerRef.name + " ready?)");
     }
 
     private static Optional<Duration> earliest(Optional<Duration> a, Optional<Duration> b) {

@@ -81,7 +81,7 @@ final class StatusReport {
     }
 
     void observe(StatefulSet lookupd, StatefulSet nsqd, Deployment admin, Optional<WorkflowReconcileResult> result, Drain drain,
-            StorageGrowth.Outcome volumes, String rollWaitsFor) {
+            StorageGrowth.Outcome volumes, String rollWaitsFor, Optional<String> certificateWaitsFor) {
         NsqClusterSpec spec = cluster.getSpec();
         ClusterNames names = new ClusterNames(cluster);
         int lookupdReady = ready(lookupd);
@@ -104,6 +104,7 @@ final class StatusReport {
         status.drain = drain;
 
         List<String> waiting = new ArrayList<>();
+        certificateWaitsFor.ifPresent(waiting::add);
         if (!ready(lookupd, spec.lookupd.replicas)) {
             waiting.add("nsqlookupd " + describe(lookupd, spec.lookupd.replicas));
         }

@@ -11,6 +11,7 @@ import io.jnsq.operator.NsqClusterSpec;
 import io.jnsq.operator.model.Certificate;
 import io.jnsq.operator.model.ClusterNames;
 import io.jnsq.operator.model.ComponentFlags;
+import io.jnsq.operator.model.Conditions;
 import io.jnsq.operator.model.KeyedCertificate;
 import io.jnsq.operator.model.TlsSecrets;
 import io.quarkus.test.junit.QuarkusTest;
@@ -213,7 +214,11 @@ class TlsCertificatesTest extends ApiServerTest {
         assertThat(nsqd.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getSecret() == null ? null
                 : v.getSecret().getSecretName()).isEqualTo("demo-cert-manager-tls"));
         await().atMost(Cluster.WITHIN).untilAsserted(() -> assertThat(c.get().getStatus().endpoints.caSecret).isEqualTo("demo-cert-manager-tls"));
-        c.allReady();
+        // until cert-manager writes the Secret, the pods cannot start: the status says what is missing
+        c.awaitStatefulSet("nsqlookupd");
+        c.statefulSetReady("nsqlookupd");
+        await().atMost(Cluster.WITHIN).untilAsserted(() -> assertThat(c.condition(Conditions.READY).getMessage()).startsWith(
+                "waiting for Secret demo-cert-manager-tls from cert-manager (installed? issuer ClusterIssuer/internal-ca ready?), nsqd 0/3"));
         String unknown = podHash(c.statefulSet("nsqd"));
 
         // cert-manager issues: its Secret (labelled through secretTemplate) rolls the brokers, highest first
