@@ -78,6 +78,8 @@ public final class DiskQueue implements BackendQueue {
     private volatile String lastError;
     private volatile String writeError;
     private boolean closed;
+    /** In the constructor, when {@link #knownSegments} tells which segments exist without asking the disk. */
+    private boolean opening;
     private LongConsumer syncTimes = nanos -> { };
 
     public DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery)
@@ -124,7 +126,12 @@ public final class DiskQueue implements BackendQueue {
             Files.createDirectories(dir);
         }
         if (segments != NO_FILES) {
-            readMetadata();
+            opening = true;
+            try {
+                readMetadata();
+            } finally {
+                opening = false; // the listing is of the start: from now on the files themselves are asked
+            }
         } // else: no metadata and no segment, so every position is 0 (restoring 100,000 idle queues costs no syscall)
         writtenPos = writePos;
     }
@@ -703,12 +710,14 @@ public final class DiskQueue implements BackendQueue {
 
     private void readMetadata() throws IOException {
         Path meta = meta();
-        if (!Files.exists(meta)) {
+        List<String> lines;
+        try {
+            lines = new String(Files.readAllBytes(meta), StandardCharsets.US_ASCII).lines().toList();
+        } catch (java.nio.file.NoSuchFileException e) {
             recoverFromSegments(null);
             return;
         }
         try {
-            List<String> lines = Files.readAllLines(meta, StandardCharsets.US_ASCII);
             depth = Long.parseLong(lines.get(0).trim());
             String[] r = lines.get(1).trim().split(",");
             String[] w = lines.get(2).trim().split(",");
@@ -717,7 +726,7 @@ public final class DiskQueue implements BackendQueue {
             writeFileNum = Long.parseLong(w[0]);
             writePos = Long.parseLong(w[1]);
             // what the metadata calls the end may be behind what was written after the last sync: keep it all
-            long actualEnd = Files.exists(segment(writeFileNum)) ? Files.size(segment(writeFileNum)) : 0;
+            long actualEnd = segmentExists(writeFileNum) ? Files.size(segment(writeFileNum)) : 0;
             if (actualEnd > writePos) {
                 writePos = validEnd(segment(writeFileNum), writePos);
             }
@@ -783,10 +792,10 @@ public final class DiskQueue implements BackendQueue {
         long count = 0;
         try {
             for (long f = readFileNum; f <= writeFileNum; f++) {
-                Path seg = segment(f);
-                if (!Files.exists(seg)) {
+                if (!segmentExists(f)) {
                     continue;
                 }
+                Path seg = segment(f);
                 long start = f == readFileNum ? readPos : 0;
                 long end = f == writeFileNum ? writePos : Files.size(seg);
                 try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.READ)) {
@@ -808,6 +817,11 @@ public final class DiskQueue implements BackendQueue {
             LOG.warnf("%s: counting stored messages: %s", name, e.getMessage());
         }
         return count;
+    }
+
+    /** Whether segment {@code f} is on disk (while opening, as the start's directory listing found it). */
+    private boolean segmentExists(long f) {
+        return opening && knownSegments != null ? knownSegments.contains(f) : Files.exists(segment(f));
     }
 
     private List<Long> segmentNumbers() throws IOException {

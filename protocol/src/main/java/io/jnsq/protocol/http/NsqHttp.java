@@ -42,16 +42,17 @@ public final class NsqHttp {
         ctx.response().putHeader(NSQ_CONTENT_TYPE, NSQ_V1).end();
     }
 
-    /** 200 with {@code value} as JSON. */
+    /** 200 with {@code value} as JSON (encoded straight to UTF-8: /stats of 100,000 topics is 42 MB). */
     public static void json(RoutingContext ctx, Object value) {
-        String body;
+        byte[] body;
         try {
-            body = JSON.writeValueAsString(value);
+            body = JSON.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             error(ctx, 500, "INTERNAL_ERROR");
             return;
         }
-        ctx.response().putHeader("Content-Type", JSON_TYPE).putHeader(NSQ_CONTENT_TYPE, NSQ_V1).end(body);
+        ctx.response().putHeader("Content-Type", JSON_TYPE).putHeader(NSQ_CONTENT_TYPE, NSQ_V1)
+                .end(io.vertx.core.buffer.Buffer.buffer(body));
     }
 
     /** {@code status} with {@code {"message":"<message>"}}; messages are NSQ's upper-case codes, never escaped. */
