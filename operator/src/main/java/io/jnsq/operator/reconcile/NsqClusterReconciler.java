@@ -188,6 +188,10 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
         List<Notice> certificates = new ArrayList<>();
         TlsPlan tls = tls(pass, names, nsqd, now, certificates);
         noticeChanges(pass, cluster, lookupd, nsqd, scale, tls.certificateHash());
+        AdminSecrets adminSecrets = AdminSecrets.of(cluster, pass::secret);
+        if (adminSecrets.missing().isPresent() && !adminSecrets.missing().get().equals(pass.status.warningMessage(before))) {
+            pass.notices.add(new Notice(true, AdminSecrets.REASON, adminSecrets.missing().get()));
+        }
 
         RollingRestart.Decision roll = RollingRestart.decide(nsqd,
                 ComponentFlags.configHash(cluster.getSpec(), names, ClusterNames.NSQD, tls.certificateHash()),
@@ -202,12 +206,13 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
             context.managedWorkflowAndDependentResourceContext().put(NsqdPlan.class,
                     new NsqdPlan(scale.replicas(), volumes.claim(), roll.partition(), tls.certificateHash()));
             context.managedWorkflowAndDependentResourceContext().put(TlsPlan.class, tls);
+            context.managedWorkflowAndDependentResourceContext().put(AdminSecrets.class, adminSecrets);
             context.managedWorkflowAndDependentResourceContext().put(OperatorNamespace.class, operatorNamespace);
             result = Optional.of(context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow());
         }
         pass.status.observe(pass.statefulSet(names.of(ClusterNames.LOOKUPD)), pass.statefulSet(names.of(ClusterNames.NSQD)),
                 pass.deployment(names.of(ClusterNames.ADMIN)), result, scale.drain(), volumes, roll.waitingFor(),
-                certificateWaitsFor(pass, names));
+                certificateWaitsFor(pass, names), adminSecrets.missing());
         metrics.draining(names.namespace() + "/" + names.cluster(), scale.drain() != null);
         metrics.reconciled("applied");
         return pass.finish(earliest(scale.recheck().or(roll::recheck)
