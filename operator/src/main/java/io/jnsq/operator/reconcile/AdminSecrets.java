@@ -14,13 +14,17 @@ import java.util.function.Function;
  * The Secrets nsqadmin's sign-in mounts (spec.admin.auth), as the operator sees them: the hash of the mounted keys'
  * content, for nsqadmin's pod template (a new users file or client secret rolls it), or what is missing. The operator
  * sees the Secrets labelled {@value TlsSecrets#CLUSTER_LABEL}={@code <cluster>} (its Secret informer is narrowed to that
- * label), so an unlabelled one counts as missing and the message says how to fix it.
+ * label); an unlabelled one is not followed, and the message says how to fix it.
  */
 record AdminSecrets(String hash, Optional<String> missing) {
 
     static final String REASON = "SecretMissing";
 
-    static AdminSecrets of(NsqCluster cluster, Function<String, Secret> secrets) {
+    /**
+     * {@code secrets}: the operator's cache of labelled Secrets; {@code uncached}: a direct read, asked only for a
+     * Secret the cache lacks, to tell a missing Secret from an unlabelled one.
+     */
+    static AdminSecrets of(NsqCluster cluster, Function<String, Secret> secrets, Function<String, Secret> uncached) {
         NsqClusterSpec spec = cluster.getSpec();
         if (!spec.admin.enabled || spec.admin.auth == null) {
             return new AdminSecrets(null, Optional.empty());
@@ -28,6 +32,11 @@ record AdminSecrets(String hash, Optional<String> missing) {
         Map<String, String> content = new TreeMap<>();
         for (NsqClusterSpec.SecretKeyRef ref : AdminDeployment.secretRefs(spec)) {
             Secret s = secrets.apply(ref.name);
+            if (s == null && uncached.apply(ref.name) != null) {
+                return new AdminSecrets(null, Optional.of("nsqadmin's sign-in needs Secret " + ref.name + " labelled "
+                        + TlsSecrets.CLUSTER_LABEL + "=" + cluster.getMetadata().getName() + " (the operator follows only labelled "
+                        + "Secrets): kubectl label secret " + ref.name + " " + TlsSecrets.CLUSTER_LABEL + "=" + cluster.getMetadata().getName()));
+            }
             if (s == null) {
                 return new AdminSecrets(null, Optional.of("nsqadmin's sign-in needs Secret " + ref.name + " (in namespace "
                         + cluster.getMetadata().getNamespace() + ", labelled " + TlsSecrets.CLUSTER_LABEL + "="

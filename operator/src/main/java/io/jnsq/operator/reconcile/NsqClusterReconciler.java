@@ -96,6 +96,8 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
 
     /** How soon a pass that rewrote the server certificate's Secret looks again (to roll the pods onto it). */
     private static final Duration RECHECK_CERTIFICATES = Duration.ofSeconds(1);
+    /** How soon a pass that found a sign-in Secret of nsqadmin missing looks again (an unlabelled one sends no event). */
+    private static final Duration RECHECK_SECRETS = Duration.ofSeconds(10);
 
     private final BrokerEndpoints endpoints;
     private final NsqdDrain drain;
@@ -188,7 +190,8 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
         List<Notice> certificates = new ArrayList<>();
         TlsPlan tls = tls(pass, names, nsqd, now, certificates);
         noticeChanges(pass, cluster, lookupd, nsqd, scale, tls.certificateHash());
-        AdminSecrets adminSecrets = AdminSecrets.of(cluster, pass::secret);
+        AdminSecrets adminSecrets = AdminSecrets.of(cluster, pass::secret,
+                name -> context.getClient().secrets().inNamespace(names.namespace()).withName(name).get());
         if (adminSecrets.missing().isPresent() && !adminSecrets.missing().get().equals(pass.status.warningMessage(before))) {
             pass.notices.add(new Notice(true, AdminSecrets.REASON, adminSecrets.missing().get()));
         }
@@ -216,7 +219,8 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
         metrics.draining(names.namespace() + "/" + names.cluster(), scale.drain() != null);
         metrics.reconciled("applied");
         return pass.finish(earliest(scale.recheck().or(roll::recheck)
-                .or(() -> volumes.recreating() ? Optional.of(Duration.ofSeconds(5)) : Optional.empty()), tls.recheck()));
+                .or(() -> volumes.recreating() ? Optional.of(Duration.ofSeconds(5)) : Optional.empty()),
+                earliest(tls.recheck(), adminSecrets.missing().map(m -> RECHECK_SECRETS))));
     }
 
     /** With spec.tls.certManager, until cert-manager has written the Secret the pods mount (they cannot start without it). */

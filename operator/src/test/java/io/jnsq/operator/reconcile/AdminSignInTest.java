@@ -32,8 +32,12 @@ class AdminSignInTest extends ApiServerTest {
     }
 
     private static void putSecret(String name, Map<String, String> data) {
+        putSecret(name, data, Map.of(TlsSecrets.CLUSTER_LABEL, "demo"));
+    }
+
+    private static void putSecret(String name, Map<String, String> data, Map<String, String> labels) {
         var secret = new SecretBuilder().withNewMetadata().withName(name).withNamespace(NS)
-                .withLabels(Map.of(TlsSecrets.CLUSTER_LABEL, "demo")).endMetadata().withStringData(data).build();
+                .withLabels(labels).endMetadata().withStringData(data).build();
         admin.secrets().inNamespace(NS).resource(secret).serverSideApply();
     }
 
@@ -62,6 +66,11 @@ class AdminSignInTest extends ApiServerTest {
         await().atMost(Cluster.WITHIN).until(() -> c.events().stream().anyMatch(e -> e.startsWith("Warning SecretMissing: "
                 + "nsqadmin's sign-in needs Secret nsqadmin-users")));
 
+        // there but not labelled for the cluster: the operator does not follow it, and says how to fix that
+        putSecret("nsqadmin-users", Map.of("users", "alice:$2a$10$abcdefghijklmnopqrstuu:admin\n"), Map.of());
+        await().atMost(Cluster.WITHIN).untilAsserted(() -> assertThat(c.condition(Conditions.READY).getMessage())
+                .isEqualTo("nsqadmin's sign-in needs Secret nsqadmin-users labelled jnsq.io/cluster=demo (the operator follows "
+                        + "only labelled Secrets): kubectl label secret nsqadmin-users jnsq.io/cluster=demo"));
         putSecret("nsqadmin-users", Map.of("users", "alice:$2a$10$abcdefghijklmnopqrstuu:admin\n"));
         await().atMost(Cluster.WITHIN).untilAsserted(() -> assertThat(c.condition(Conditions.READY).getMessage())
                 .startsWith("nsqadmin's sign-in needs Secret nsqadmin-oidc"));
