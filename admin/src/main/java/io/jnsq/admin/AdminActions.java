@@ -5,6 +5,7 @@ import static io.jnsq.admin.ClusterInfo.enc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jnsq.cli.ListenAddress;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,9 +53,9 @@ public class AdminActions {
         this.signIn = signIn;
     }
 
-    /** Whether this user may act: see {@link SignIn#isAdmin}. */
-    boolean isAdmin(String user) {
-        return signIn.isAdmin(user);
+    /** Whether the requester may act: see {@link SignIn#isAdmin}. */
+    boolean isAdmin(RoutingContext ctx) {
+        return signIn.isAdmin(ctx);
     }
 
     void createTopicChannel(String topic, String channel, Requester who, Warnings w) throws UpstreamException {

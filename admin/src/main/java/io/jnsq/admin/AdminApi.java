@@ -84,7 +84,7 @@ public class AdminApi {
     /** An action for admins only, answered {@code {"message":""}} (or its warnings). */
     private void act(Router router, HttpMethod method, String path, Action action) {
         router.route(method, path).order(-200).blockingHandler(ctx -> {
-            if (!actions.isAdmin(ctx.request().getHeader(opts.aclHttpHeader))) {
+            if (!actions.isAdmin(ctx)) {
                 actions.refused(ctx.request().method() + " " + ctx.normalizedPath(), requester(ctx));
                 error(ctx, 403, "FORBIDDEN");
                 return;
@@ -126,7 +126,7 @@ public class AdminApi {
 
     /** The next messages of a channel on each node, not taken (admins only: they show message bodies). */
     private ObjectNode peek(RoutingContext ctx, Warnings w) throws IOException {
-        if (!actions.isAdmin(ctx.request().getHeader(opts.aclHttpHeader))) {
+        if (!actions.isAdmin(ctx)) {
             actions.refused("peek topic=" + ctx.pathParam("topic") + " channel=" + ctx.pathParam("channel"), requester(ctx));
             throw new ForbiddenException();
         }

@@ -10,7 +10,7 @@ import jakarta.inject.Singleton;
 public class AdminMain {
 
     public static void main(String... args) {
-        DaemonLauncher.run(new AdminOptions(), o -> o.httpAddress, o -> o.logLevel, args);
+        DaemonLauncher.run(new AdminOptions(), o -> o.httpAddress, o -> o.logLevel, OidcSignIn::quarkusConfig, args);
     }
 
     /** The parsed flags as a bean; without a command line (tests), from the config property jnsq.admin.args. */

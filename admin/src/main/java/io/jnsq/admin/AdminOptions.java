@@ -51,6 +51,22 @@ public class AdminOptions implements GoFlags.Validating {
     public String usersFile;
     @Option(names = "--session-timeout", defaultValue = "12h", description = "sign-in: how long a session lasts without use")
     public Duration sessionTimeout;
+    @Option(names = "--oidc-issuer", paramLabel = "<url>", defaultValue = "", description = "sign-in with OpenID Connect: the provider's issuer URL (its /.well-known/openid-configuration is read), e.g. https://keycloak.example.com/realms/ops or https://dex.example.com/dex")
+    public String oidcIssuer;
+    @Option(names = "--oidc-client-id", paramLabel = "<id>", defaultValue = "", description = "OIDC: the client ID registered at the provider")
+    public String oidcClientId;
+    @Option(names = "--oidc-client-secret", paramLabel = "<secret>", defaultValue = "", description = "OIDC: the client secret (visible in ps: prefer --oidc-client-secret-file)")
+    public String oidcClientSecret;
+    @Option(names = "--oidc-client-secret-file", paramLabel = "<file>", defaultValue = "", description = "OIDC: file holding the client secret")
+    public String oidcClientSecretFile;
+    @Option(names = "--oidc-scope", paramLabel = "<scope>", description = "OIDC: scope to ask for besides openid, profile and email (may be given multiple times; Dex needs groups)")
+    public List<String> oidcScopes = new ArrayList<>();
+    @Option(names = "--oidc-roles-claim", paramLabel = "<claim>", defaultValue = "groups", description = "OIDC: ID token claim listing the user's groups or roles (a path like realm_access/roles reaches into objects)")
+    public String oidcRolesClaim;
+    @Option(names = "--oidc-admin-group", paramLabel = "<group>", description = "OIDC: a value of --oidc-roles-claim that makes the user an admin (may be given multiple times); everyone else signed in is a viewer")
+    public List<String> oidcAdminGroups = new ArrayList<>();
+    @Option(names = "--oidc-redirect-url", paramLabel = "<url>", defaultValue = "", description = "OIDC: the URL the provider sends browsers back to, when nsqadmin is reached through a proxy (default: how the browser reached nsqadmin + <base-path>/login/oidc)")
+    public String oidcRedirectUrl;
     @Option(names = "--graphite-url", defaultValue = "", description = "accepted for compatibility; rates are computed from /stats instead")
     public String graphiteUrl;
     @Option(names = "--prometheus-url", defaultValue = "", description = "URL of a Prometheus that scrapes the nsqds' /metrics (e.g. http://prometheus:9090): topic and channel graphs of the last hour come from it")
@@ -100,7 +116,7 @@ public class AdminOptions implements GoFlags.Validating {
         if (basePath.length() > 1 && basePath.endsWith("/")) {
             basePath = basePath.substring(0, basePath.length() - 1);
         }
-        return Optional.empty();
+        return OidcSignIn.problem(this);
     }
 
     /** The base path as a prefix for routes and links: "" for "/". */

@@ -42,6 +42,7 @@ public class AdminPages {
     private final AdminActions actions;
     private final RateHistory rates;
     private final AdminOptions opts;
+    private final SignIn signIn;
     private final PrometheusSeries prometheus;
 
     @Location("topics.html")
@@ -65,7 +66,9 @@ public class AdminPages {
     @Location("peek.html")
     Template peekPage;
 
-    public AdminPages(ClusterView view, AdminActions actions, RateHistory rates, AdminOptions opts, PrometheusSeries prometheus) {
+    public AdminPages(ClusterView view, AdminActions actions, RateHistory rates, AdminOptions opts, PrometheusSeries prometheus,
+            SignIn signIn) {
+        this.signIn = signIn;
         this.view = view;
         this.actions = actions;
         this.rates = rates;
@@ -154,7 +157,8 @@ public class AdminPages {
         Map<String, Object> data = new HashMap<>();
         data.put("p", opts.prefix());
         data.put("version", NsqVersion.NSQ);
-        data.put("isAdmin", actions.isAdmin(ctx.request().getHeader(opts.aclHttpHeader)));
+        data.put("isAdmin", actions.isAdmin(ctx));
+        data.put("signedIn", signIn.signedIn(ctx).orElse(""));
         data.put("result", String.valueOf(ctx.request().getParam("result", "")));
         data.put("failed", "1".equals(ctx.request().getParam("failed")));
         data.put("warning", "");
@@ -270,10 +274,17 @@ public class AdminPages {
     }
 
     private TemplateInstance nodes(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {
-        data.put("loading", false); // one lookupd answer: whole at once, count in the title
+        if (loading(data)) {
+            return with(nodesPage, data);
+        }
+        List<Producer> producers = view.cluster().producers(w);
+        if (view.cluster().usesLookupd()) {
+            // lookupd lists what registered; whether each answers now is asked of each (nsqds given by address were)
+            view.cluster().ping(producers.stream().map(Producer::httpAddress).toList(), w);
+        }
+        java.util.Set<String> down = w.failedAddresses();
         List<Map<String, Object>> nodes = new ArrayList<>();
-        java.util.Set<String> down = rates.unanswered();
-        for (JsonNode n : view.nodes(w).path("nodes")) {
+        for (JsonNode n : JSON.valueToTree(producers)) {
             Map<String, Object> m = map(n);
             String address = n.path("broadcast_address").asText() + ":" + n.path("http_port").asInt();
             m.put("address", address);
@@ -290,10 +301,7 @@ public class AdminPages {
             nodes.add(m);
         }
         // nsqds given by address that did not answer are not in the list at all: show them, marked
-        java.util.Set<String> missing = new java.util.TreeSet<>(w.failedAddresses());
-        if (!view.cluster().usesLookupd()) {
-            missing.addAll(down);
-        }
+        java.util.Set<String> missing = new java.util.TreeSet<>(down);
         nodes.forEach(m -> missing.remove((String) m.get("address")));
         missing.removeAll(view.cluster().lookupds());
         for (String address : missing) {
@@ -313,7 +321,7 @@ public class AdminPages {
             m.put("down", true);
             nodes.add(m);
         }
-        return with(nodesPage, data, "nodes", nodes, "warning", w.message(), "sampleWarning", rates.warning());
+        return with(nodesPage, data, "nodes", nodes, "warning", w.message());
     }
 
     private TemplateInstance node(RoutingContext ctx, Warnings w, Map<String, Object> data) throws Exception {
@@ -380,7 +388,7 @@ public class AdminPages {
         String channel = form.get("channel") == null ? "" : form.get("channel");
         String node = form.get("node") == null ? "" : form.get("node");
         String back = back(form.get("back"));
-        if (!actions.isAdmin(ctx.request().getHeader(opts.aclHttpHeader))) {
+        if (!actions.isAdmin(ctx)) {
             actions.refused(action + " topic=" + topic + (channel.isEmpty() ? "" : " channel=" + channel),
                     AdminApi.requester(ctx, opts.aclHttpHeader));
             redirect(ctx, back, "FORBIDDEN: only admin users may " + action, true);
@@ -434,7 +442,7 @@ public class AdminPages {
         String topic = form.get("topic") == null ? "" : form.get("topic").trim();
         String channel = form.get("channel") == null ? "" : form.get("channel").trim();
         String back = opts.prefix() + "/lookup";
-        if (!actions.isAdmin(ctx.request().getHeader(opts.aclHttpHeader))) {
+        if (!actions.isAdmin(ctx)) {
             actions.refused("create_topic topic=" + topic, AdminApi.requester(ctx, opts.aclHttpHeader));
             redirect(ctx, back, "FORBIDDEN: only admin users may create topics", true);
             return;

@@ -251,6 +251,20 @@ public class ClusterInfo {
         return out;
     }
 
+    /** Asks each node for {@code /ping} in parallel (each within the request timeout); those that fail go to {@code w}. */
+    void ping(List<String> nodes, Warnings w) {
+        Map<String, CompletableFuture<JsonNode>> pending = new LinkedHashMap<>();
+        nodes.forEach(n -> pending.put(n, send(n, "GET", "/ping")));
+        pending.forEach((node, answer) -> {
+            try {
+                answer.join();
+            } catch (RuntimeException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                w.failed(node, cause.getMessage());
+            }
+        });
+    }
+
     /** One request to a server; the JSON answer, or a failed future saying what went wrong as nsqadmin words it. */
     CompletableFuture<JsonNode> send(String address, String method, String path) {
         return send(address, method, path, null);

@@ -91,6 +91,7 @@ public class ClusterView {
                 JsonNode answer = e.getValue().join();
                 node.put("depth", answer.path("depth").asLong());
                 node.set("messages", answer.path("messages"));
+                node.put("byte_limit_reached", answer.path("byte_limit_reached").asBoolean());
             } catch (RuntimeException ex) {
                 String problem = ex.getCause() != null ? ex.getCause().getMessage() : ex.getMessage();
                 boolean unsupported = problem != null && problem.startsWith("got response 404") && problem.contains(":\\\"NOT_FOUND\\\"");

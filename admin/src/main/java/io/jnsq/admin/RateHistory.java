@@ -10,7 +10,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Message rates without Graphite: every {@link #INTERVAL_SECONDS} s (once a page has been viewed) the topics' and
  * channels' message counts and depths are read from every node's {@code /stats}; the last {@link #SAMPLES} give each a
  * rate and depth history, drawn as inline SVG, and the latest figures (depth, channel backlog, messages) for the topic
- * list. The nodes that did not answer the latest sample are kept, so pages can say their totals are partial.
+ * list. What went wrong in the latest sample (nodes that did not answer) is kept, so pages can say their totals are
+ * partial.
  */
 @Singleton
 public class RateHistory {
@@ -41,7 +41,6 @@ public class RateHistory {
     private final Map<String, Latest> latest = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile long channelMessages = -1;
-    private volatile Set<String> unanswered = Set.of();
     private volatile String warning = "";
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "nsqadmin-rates");
@@ -88,11 +87,9 @@ public class RateHistory {
             });
             latest.keySet().retainAll(totals.keySet());
             history.keySet().retainAll(totals.keySet());
-            unanswered = w.failedAddresses();
             warning = w.isEmpty() ? "" : w.message() + " (totals leave out the nodes that did not answer)";
         } catch (Exception e) {
             // the cluster is unreachable for now: keep what we have, say so, try again next time
-            unanswered = w.failedAddresses();
             warning = "WARNING: the latest figures could not be gathered: " + e.getMessage();
         }
     }
@@ -106,47 +103,38 @@ public class RateHistory {
         return v;
     }
 
-    /** The nodes (HTTP addresses) that did not answer the latest sample. */
-    Set<String> unanswered() {
-        return unanswered;
-    }
-
     /** What went wrong in the latest sample ("" when every node answered). */
     String warning() {
         return warning;
     }
 
-    /** Message rate (per second) and depth over the sampled history. */
+    /** Messages per second between consecutive samples of {@code key} (a topic or channel), oldest first. */
     List<Chart.Point> rateHistory(String key) {
         List<Chart.Point> out = new ArrayList<>();
-        Deque<long[]> h = history.get(key);
-        if (h == null) {
-            return out;
-        }
-        synchronized (h) {
-            long[] prev = null;
-            for (long[] s : h) {
-                if (prev != null && s[0] > prev[0]) {
-                    out.add(new Chart.Point(s[0] / 1000.0, Math.max(0, s[1] - prev[1]) * 1000.0 / (s[0] - prev[0])));
-                }
-                prev = s;
+        long[] prev = null;
+        for (long[] s : samples(key)) {
+            if (prev != null && s[0] > prev[0]) {
+                out.add(new Chart.Point(s[0] / 1000.0, Math.max(0, s[1] - prev[1]) * 1000.0 / (s[0] - prev[0])));
             }
+            prev = s;
         }
         return out;
     }
 
+    /** The depth of {@code key} at each sample, oldest first. */
     List<Chart.Point> depthHistory(String key) {
-        List<Chart.Point> out = new ArrayList<>();
+        return samples(key).stream().map(s -> new Chart.Point(s[0] / 1000.0, s[2])).toList();
+    }
+
+    /** A copy of the samples of {@code key} ({epoch ms, message count, depth}), oldest first. */
+    private List<long[]> samples(String key) {
         Deque<long[]> h = history.get(key);
         if (h == null) {
-            return out;
+            return List.of();
         }
         synchronized (h) {
-            for (long[] s : h) {
-                out.add(new Chart.Point(s[0] / 1000.0, s[2]));
-            }
+            return new ArrayList<>(h);
         }
-        return out;
     }
 
     /** Every channel's message count summed, as of the latest sample; -1 before the first. */
@@ -160,21 +148,7 @@ public class RateHistory {
 
     /** Messages per second between samples, oldest first. */
     List<Double> rates(String key) {
-        Deque<long[]> h = history.get(key);
-        List<Double> out = new ArrayList<>();
-        if (h == null) {
-            return out;
-        }
-        synchronized (h) {
-            long[] prev = null;
-            for (long[] s : h) {
-                if (prev != null && s[0] > prev[0]) {
-                    out.add(Math.max(0, s[1] - prev[1]) * 1000.0 / (s[0] - prev[0]));
-                }
-                prev = s;
-            }
-        }
-        return out;
+        return rateHistory(key).stream().map(Chart.Point::value).toList();
     }
 
     /** The current rate, formatted ("12.5/s"), or "" before two samples exist. */

@@ -30,7 +30,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * nsqadmin in a real browser (Debian's headless Chromium, driven through its chromedriver): each page loads (its frame
  * first, then htmx fills it in), a channel is paused and a topic emptied through the confirmation pages, a topic is
  * created from Lookup, and the brokers' /stats show it; a consumer is identified on its channel's page, messages are
- * peeked at without being taken, an inactive topic is deleted inline from Lookup. Screenshots of every page are kept
+ * peeked at without being taken, an inactive topic is deleted inline from Lookup, the Nodes page fills in and flags a
+ * node that does not answer. Screenshots of every page are kept
  * in target/screenshots for people to look at.
  */
 class AdminBrowserIT {
@@ -191,6 +192,35 @@ class AdminBrowserIT {
             assertThat(browser.findElement(By.cssSelector("table.peek")).getText()).contains("hello alice", "hello bob");
             assertThat(get(nsqd.http(), "/stats?format=json&topic=mail&channel=send")).contains("\"depth\":2", "\"in_flight_count\":0");
         }
+    }
+
+    @Test
+    void theNodesPageSendsItsFrameFirstThenFillsInAndFlagsANodeThatDoesNotAnswer() throws Exception {
+        var frame = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/nodes"))
+                .header("Accept", "text/html").build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(frame).contains("Loading…", "<span id=\"node-count\"></span>").doesNotContain("<table");
+
+        Server silent = bin.nsqdWith(lookupd);
+        await(() -> get(lookupd.http(), "/nodes").contains("\"http_port\":" + silent.http()), "lookupd knows the second nsqd");
+        long pid = silent.process().pid();
+        new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor();
+        try {
+            open("/nodes", "nodes-one-not-answering");
+            assertThat(h1()).isEqualTo("NSQd Nodes (2)");
+            assertThat(row(silent)).contains("not answering");
+            assertThat(row(nsqd)).doesNotContain("not answering");
+            assertThat(browser.findElement(By.cssSelector(".warning")).getText()).contains("127.0.0.1:" + silent.http());
+        } finally {
+            new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+            silent.process().destroy();
+            silent.process().waitFor();
+        }
+        await(() -> !get(lookupd.http(), "/nodes").contains("\"http_port\":" + silent.http()), "the second nsqd left lookupd");
+    }
+
+    /** The Nodes page's row of {@code s}. */
+    private static String row(Server s) {
+        return browser.findElement(By.xpath("//tbody/tr[td/a[@href='/nodes/127.0.0.1:" + s.http() + "']]")).getText();
     }
 
     @Test

@@ -17,10 +17,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,11 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 class AdminConsoleIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @TempDir
     static Path tmp;
 
+    static AdminCluster cluster;
     static RealProcesses bin;
     static Server lookupd;
     static Server a;
@@ -57,38 +54,27 @@ class AdminConsoleIT {
 
     @BeforeAll
     static void cluster() throws Exception {
-        bin = new RealProcesses(tmp);
         prometheus = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         prometheus.createContext("/api/v1/query_range", ex -> {
-            String query = URLDecoder.decode(ex.getRequestURI().getRawQuery(), StandardCharsets.UTF_8);
-            promQueries.add(query);
-            byte[] body = ("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},"
-                    + "\"values\":[[1700000000,\"1\"],[1700000060,\"2500\"],[1700000120,\"NaN\"],[1700000180,\"1234567\"]]}]}}")
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
+            promQueries.add(URLDecoder.decode(ex.getRequestURI().getRawQuery(), StandardCharsets.UTF_8));
+            AdminCluster.answerJson(ex, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},"
+                    + "\"values\":[[1700000000,\"1\"],[1700000060,\"2500\"],[1700000120,\"NaN\"],[1700000180,\"1234567\"]]}]}}");
         });
         prometheus.start();
-        lookupd = bin.lookupd();
-        a = bin.nsqdWith(lookupd);
-        b = bin.nsqdWith(lookupd);
-        admin = freePort();
-        adminRun = bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + admin, "--lookupd-http-address=" + lookupd.httpAddress(),
-                "--http-client-request-timeout=1s");
-        await(() -> get(admin, "/ping").equals("OK"), "nsqadmin answers /ping");
-        for (Server s : List.of(a, b)) {
-            http("POST", s.http(), "/topic/create?topic=shop", null);
-            http("POST", s.http(), "/channel/create?topic=shop&channel=mail", null);
-        }
+        cluster = AdminCluster.start(tmp, "shop", "mail", "--http-client-request-timeout=1s");
+        bin = cluster.bin;
+        lookupd = cluster.lookupd;
+        a = cluster.a;
+        b = cluster.b;
+        admin = cluster.admin;
+        adminRun = cluster.adminRun;
         StringBuilder many = new StringBuilder();
         for (int i = 0; i < 1234; i++) {
             many.append("order ").append(i).append('\n');
         }
         http("POST", a.http(), "/mpub?topic=shop", many.toString());
         http("POST", b.http(), "/mpub?topic=shop", "b1\nb2");
-        await(() -> get(lookupd.http(), "/lookup?topic=shop").split("\"tcp_port\"").length == 3, "lookupd knows shop on both");
+        cluster.awaitOnBoth("shop");
     }
 
     @AfterAll
@@ -97,30 +83,23 @@ class AdminConsoleIT {
         if (oldNsqd != null) {
             oldNsqd.stop(0);
         }
-        bin.close();
+        cluster.close();
     }
 
     private static HttpResponse<String> send(int port, String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            r.header(headers[i], headers[i + 1]);
-        }
-        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        return AdminCluster.send(port, method, path, body, headers);
     }
 
     private static String page(int port, String path) throws Exception {
-        HttpResponse<String> r = send(port, "GET", path, null);
-        assertThat(r.statusCode()).as(path).isEqualTo(200);
-        return r.body();
+        return AdminCluster.page(port, path);
     }
 
     private static String page(String path) throws Exception {
-        return page(admin, path);
+        return cluster.page(path);
     }
 
     private static String node(Server s) {
-        return "127.0.0.1:" + s.http();
+        return AdminCluster.node(s);
     }
 
     /** A consumer that identifies itself, subscribed with RDY 0 (it takes nothing). */
@@ -173,8 +152,8 @@ class AdminConsoleIT {
             http("POST", s.http(), "/pub?topic=retired", "left behind");
         }
         await(() -> get(lookupd.http(), "/lookup?topic=retired").split("\"tcp_port\"").length == 3, "lookupd knows retired on both");
-        HttpResponse<String> r = send(admin, "POST", "/act", "action=tombstone&topic=retired&node=" + node(b) + "&back=/topics/retired",
-                "Content-Type", "application/x-www-form-urlencoded", "X-Forwarded-User", "carol");
+        HttpResponse<String> r = cluster.form("/act", "action=tombstone&topic=retired&node=" + node(b) + "&back=/topics/retired",
+                "X-Forwarded-User", "carol");
         assertThat(r.statusCode()).isEqualTo(303);
         assertThat(r.headers().firstValue("Location").orElse("")).contains("Tombstoned+topic+retired+on+" + node(b).replace(":", "%3A"));
         assertThat(get(b.http(), "/stats?format=json")).doesNotContain("\"retired\"");
@@ -196,12 +175,10 @@ class AdminConsoleIT {
         http("POST", lookupd.http(), "/channel/create?topic=ghost&channel=echo", null);
         String lookup = page("/lookup");
         assertThat(lookup).contains("<input type=\"hidden\" name=\"topic\" value=\"ghost\"><input type=\"hidden\" name=\"channel\" value=\"echo\">");
-        HttpResponse<String> channel = send(admin, "POST", "/act", "action=delete&topic=ghost&channel=echo&back=/lookup",
-                "Content-Type", "application/x-www-form-urlencoded");
+        HttpResponse<String> channel = cluster.form("/act", "action=delete&topic=ghost&channel=echo&back=/lookup");
         assertThat(channel.headers().firstValue("Location")).hasValue("/lookup?result=Deleted+channel+ghost%2Fecho");
         assertThat(get(lookupd.http(), "/channels?topic=ghost")).isEqualTo("{\"channels\":[]}");
-        HttpResponse<String> topic = send(admin, "POST", "/act", "action=delete&topic=ghost&back=/lookup",
-                "Content-Type", "application/x-www-form-urlencoded");
+        HttpResponse<String> topic = cluster.form("/act", "action=delete&topic=ghost&back=/lookup");
         assertThat(topic.headers().firstValue("Location").orElse("")).startsWith("/lookup?result=Deleted+topic+ghost");
         assertThat(get(lookupd.http(), "/topics")).doesNotContain("ghost");
         assertThat(adminRun.output()).contains("delete_channel topic=ghost channel=echo: OK", "delete_topic topic=ghost: OK");
@@ -224,6 +201,22 @@ class AdminConsoleIT {
     }
 
     @Test
+    void peekShowsMessagesWaitingOnDiskAfterThoseInMemory() throws Exception {
+        Server small = bin.nsqdWith(lookupd, "--mem-queue-size=1");
+        http("POST", small.http(), "/topic/create?topic=spilled", null);
+        http("POST", small.http(), "/channel/create?topic=spilled&channel=p", null);
+        http("POST", small.http(), "/mpub?topic=spilled", "in memory\non disk 1\non disk 2");
+        assertThat(get(small.http(), "/stats?format=json&topic=spilled&channel=p")).contains("\"depth\":3", "\"backend_depth\":2");
+        await(() -> get(lookupd.http(), "/lookup?topic=spilled").contains("tcp_port"), "lookupd knows spilled");
+        JsonNode node = JSON.readTree(page("/api/topics/spilled/p/peek")).path("nodes").get(0);
+        assertThat(node.path("depth").asLong()).isEqualTo(3);
+        assertThat(node.path("messages").findValuesAsText("body")).containsExactly("in memory", "on disk 1", "on disk 2");
+        assertThat(page("/topics/spilled/p/peek")).containsSubsequence("in memory", "on disk 1", "on disk 2")
+                .contains("memory first, then the disk backlog");
+        assertThat(get(small.http(), "/stats?format=json&topic=spilled&channel=p")).contains("\"depth\":3", "\"in_flight_count\":0");
+    }
+
+    @Test
     void peekSaysCleanlyWhenAnNsqdDoesNotOfferIt() throws Exception {
         // an nsqd without jnsq's extension: NSQ's 404 for an unknown path
         oldNsqd = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -241,11 +234,7 @@ class AdminConsoleIT {
                         + "\"e2e_processing_latency\":{\"count\":0,\"percentiles\":null}}],\"producers\":[]}";
                 default -> null;
             };
-            byte[] bytes = (body == null ? "{\"message\":\"NOT_FOUND\"}" : body).getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-            ex.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
-            ex.getResponseBody().write(bytes);
-            ex.close();
+            AdminCluster.answerJson(ex, body);
         });
         oldNsqd.start();
         int direct = freePort();

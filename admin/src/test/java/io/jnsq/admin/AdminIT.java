@@ -14,9 +14,6 @@ import io.jnsq.testing.RealProcesses.Run;
 import io.jnsq.testing.RealProcesses.Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,11 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 class AdminIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @TempDir
     static Path tmp;
 
+    static AdminCluster cluster;
     static RealProcesses bin;
     static Server lookupd;
     static Server a;
@@ -48,7 +45,6 @@ class AdminIT {
 
     @BeforeAll
     static void cluster() throws Exception {
-        bin = new RealProcesses(tmp);
         notifications = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         notifications.createContext("/", ex -> {
             notified.add(JSON.readTree(ex.getRequestBody().readAllBytes()));
@@ -56,26 +52,22 @@ class AdminIT {
             ex.close();
         });
         notifications.start();
-        lookupd = bin.lookupd();
-        a = bin.nsqdWith(lookupd);
-        b = bin.nsqdWith(lookupd);
-        admin = freePort();
-        bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + admin, "--lookupd-http-address=" + lookupd.httpAddress(),
+        cluster = AdminCluster.start(tmp, "orders", "billing",
                 "--notification-http-endpoint=http://127.0.0.1:" + notifications.getAddress().getPort() + "/n");
-        await(() -> get(admin, "/ping").equals("OK"), "nsqadmin answers /ping");
-        for (Server s : List.of(a, b)) {
-            http("POST", s.http(), "/topic/create?topic=orders", null);
-            http("POST", s.http(), "/channel/create?topic=orders&channel=billing", null);
-        }
+        bin = cluster.bin;
+        lookupd = cluster.lookupd;
+        a = cluster.a;
+        b = cluster.b;
+        admin = cluster.admin;
         http("POST", a.http(), "/mpub?topic=orders", "o1\no2\no3");
         http("POST", b.http(), "/mpub?topic=orders", "o4\no5");
-        await(() -> get(lookupd.http(), "/lookup?topic=orders").split("\"tcp_port\"").length == 3, "lookupd knows both");
+        cluster.awaitOnBoth("orders");
     }
 
     @AfterAll
     static void stop() {
         notifications.stop(0);
-        bin.close();
+        cluster.close();
     }
 
     private static JsonNode api(String path) throws IOException {
@@ -83,12 +75,7 @@ class AdminIT {
     }
 
     private static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            r.header(headers[i], headers[i + 1]);
-        }
-        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        return cluster.send(method, path, body, headers);
     }
 
     private static JsonNode channelOn(Server s, String topic, String channel) throws IOException {
@@ -103,7 +90,7 @@ class AdminIT {
     }
 
     private static String node(Server s) {
-        return "127.0.0.1:" + s.http();
+        return AdminCluster.node(s);
     }
 
     @Test
@@ -163,7 +150,7 @@ class AdminIT {
         assertThat(page("/")).contains("<h1>Streams</h1>", "/topics/orders");
         assertThat(page("/topics/orders")).contains("Topic <code>orders</code>", "billing", node(a), node(b), "Pause topic");
         assertThat(page("/topics/orders/billing")).contains("Channel <code>billing</code>", "Clients", "Pause channel");
-        assertThat(page("/nodes")).contains("NSQd Nodes (2)", "/nodes/" + node(a), "/nodes/" + node(b));
+        assertThat(page("/nodes")).contains("NSQd Nodes <span id=\"node-count\">(2)</span>", "/nodes/" + node(a), "/nodes/" + node(b));
         assertThat(page("/nodes/" + node(b))).contains("NSQd <code>" + node(b) + "</code>", "billing");
         assertThat(page("/counter")).contains("Messages processed", "id=\"counter\"");
         assertThat(page("/lookup")).contains("<h1>Lookup</h1>", "orders", "billing", "Create a topic or channel");
@@ -232,22 +219,17 @@ class AdminIT {
         bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + port, "--lookupd-http-address=" + lookupd.httpAddress(),
                 "--admin-user=alice", "--acl-http-header=X-User");
         await(() -> get(port, "/ping").equals("OK"), "second nsqadmin up");
-        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/topics/orders"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"pause\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> anonymous = AdminCluster.send(port, "POST", "/api/topics/orders", "{\"action\":\"pause\"}");
         assertThat(anonymous.statusCode()).isEqualTo(403);
         assertThat(anonymous.body()).isEqualTo("{\"message\":\"FORBIDDEN\"}");
-        HttpResponse<String> bob = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/act"))
-                .header("X-User", "bob").header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("action=pause&topic=orders&back=/topics/orders")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> bob = AdminCluster.send(port, "POST", "/act", "action=pause&topic=orders&back=/topics/orders",
+                "X-User", "bob", "Content-Type", "application/x-www-form-urlencoded");
         assertThat(bob.headers().firstValue("Location").orElse("")).contains("FORBIDDEN");
         assertThat(get(a.http(), "/stats?format=json&topic=orders")).doesNotContain("\"paused\":true");
-        HttpResponse<String> alice = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/topics/orders/billing"))
-                .header("X-User", "alice").POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"unpause\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> alice = AdminCluster.send(port, "POST", "/api/topics/orders/billing", "{\"action\":\"unpause\"}",
+                "X-User", "alice");
         assertThat(alice.statusCode()).isEqualTo(200);
-        String asBob = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/topics/orders")).header("X-User", "bob")
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        String asBob = AdminCluster.send(port, "GET", "/topics/orders", null, "X-User", "bob").body();
         assertThat(asBob).contains("Topic <code>orders</code>").doesNotContain("Pause topic");
     }
 
@@ -285,7 +267,7 @@ class AdminIT {
     }
 
     private static HttpResponse<String> form(String path, String body) throws Exception {
-        return send("POST", path, body, "Content-Type", "application/x-www-form-urlencoded");
+        return cluster.form(path, body);
     }
 
     private static List<String> fieldNames(JsonNode n) {

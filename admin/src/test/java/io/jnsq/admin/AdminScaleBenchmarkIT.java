@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,15 +89,12 @@ class AdminScaleBenchmarkIT {
             case "/lookup" -> "{\"channels\":[\"ch0\",\"ch1\"],\"producers\":" + producers(port, false) + "}";
             case "/channels" -> "{\"channels\":[\"ch0\",\"ch1\"]}";
             case "/stats" -> query.contains("topic=") ? nsqdStats(query.replaceAll(".*topic=([^&]*).*", "$1")) : stats;
+            case "/ping" -> "OK";
             case "/info" -> "{\"version\":\"1.3.0\",\"broadcast_address\":\"127.0.0.1\",\"hostname\":\"fake\",\"http_port\":" + port
                     + ",\"tcp_port\":4150,\"start_time\":0}";
             default -> null;
         };
-        byte[] bytes = (body == null ? "{\"message\":\"NOT_FOUND\"}" : body).getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
-        ex.getResponseBody().write(bytes);
-        ex.close();
+        AdminCluster.answerJson(ex, body);
     }
 
     private static String topics() {

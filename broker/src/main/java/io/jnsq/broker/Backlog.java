@@ -31,7 +31,7 @@ final class Backlog {
     private final Runnable onAvailable;
     private final Consumer<IOException> onError;
 
-    private final ArrayDeque<Message> prefetched = new ArrayDeque<>();
+    private final ArrayDeque<Message> prefetched = new ArrayDeque<>(0);
     private long stored; // records in the backend not read yet, as of the last storage task
     private long writing; // messages handed to write() and not applied yet
     private boolean reading;
@@ -112,6 +112,39 @@ final class Backlog {
         }
         maybePrefetch();
         return m;
+    }
+
+    /**
+     * Up to {@code max} of the next messages, in the order {@link #poll} gives them (read ahead, then the backend from
+     * its read position), left where they are; stops once their bodies reach {@code maxBytes}. Runs on the storage
+     * lane, after the writes queued before it and never during a prefetch, so the two parts join without a gap.
+     */
+    CompletableFuture<List<Message>> peek(int max, long maxBytes) {
+        CompletableFuture<List<Message>> done = new CompletableFuture<>();
+        lane.execute(() -> {
+            List<Message> out = new ArrayList<>();
+            long bytes = 0;
+            synchronized (this) {
+                for (Message m : prefetched) {
+                    if (out.size() >= max || bytes >= maxBytes) {
+                        break;
+                    }
+                    out.add(m);
+                    bytes += m.body.length;
+                }
+            }
+            try {
+                if (out.size() < max && bytes < maxBytes) {
+                    for (byte[] record : backend.peek(max - out.size(), maxBytes - bytes)) {
+                        out.add(Message.decode(record));
+                    }
+                }
+                done.complete(out);
+            } catch (IOException | RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
     }
 
     /** Runs {@code io} on this backlog's storage lane, after what was queued before it. */

@@ -28,6 +28,7 @@ import org.jboss.logging.Logger;
 final class Channel {
 
     private static final Logger LOG = Logger.getLogger(Channel.class);
+    private static final Comparator<Message> BY_DUE_TIME = Comparator.comparingLong(m -> m.deferredUntil);
 
     final Topic topic;
     final String name;
@@ -36,18 +37,20 @@ final class Channel {
     private final Nsqd nsqd;
     private final long memQueueSize;
     private final boolean durable;
-    private final ArrayDeque<Message> memory = new ArrayDeque<>();
+    // queues start at their smallest and grow with use: 100,000 idle channels must cost next to nothing
+    private final ArrayDeque<Message> memory = new ArrayDeque<>(0);
     private final Backlog backlog;
     /** Durable mode: DPUBs with their due time, fsynced before OK, replayed on start (null otherwise). */
     private final BackendQueue deferredJournal;
     private final InFlightMessages inFlight = new InFlightMessages();
     private final InFlightQueue inFlightQueue = new InFlightQueue();
-    private final PriorityQueue<Message> deferred = new PriorityQueue<>(Comparator.comparingLong(m -> m.deferredUntil));
-    private final List<Consumer> consumers = new ArrayList<>();
-    private final ArrayDeque<Consumer> waiting = new ArrayDeque<>();
+    private final PriorityQueue<Message> deferred = new PriorityQueue<>(1, BY_DUE_TIME);
+    private final List<Consumer> consumers = new ArrayList<>(0);
+    private final ArrayDeque<Consumer> waiting = new ArrayDeque<>(0);
     private final LatencyWindow e2e;
     private boolean paused;
     private boolean deleted;
+    private boolean scanned; // in the broker's set of channels the queue scanner visits
 
     private long messageCount;
     private long requeueCount;
@@ -93,6 +96,7 @@ final class Channel {
                 messageCount++;
                 if (m.deferredUntil > 0) {
                     deferred.add(m);
+                    scanFromNowOn();
                     if (deferredJournal != null) {
                         if (deferredNow == null) {
                             deferredNow = new ArrayList<>();
@@ -177,8 +181,18 @@ final class Channel {
         }
         if (taken == 0) {
             rememberWaiting(c);
+        } else {
+            scanFromNowOn();
         }
         return taken;
+    }
+
+    /** Messages are in flight or deferred: the queue scanner must visit this channel (idle ones cost it nothing). */
+    private void scanFromNowOn() {
+        if (!scanned) {
+            scanned = true;
+            nsqd.startScanning(this);
+        }
     }
 
     private void rememberWaiting(Consumer c) {
@@ -227,6 +241,7 @@ final class Channel {
         if (delayNanos > 0) {
             m.deferredUntil = System.nanoTime() + delayNanos;
             deferred.add(m);
+            scanFromNowOn();
         } else {
             enqueue(m);
         }
@@ -268,6 +283,10 @@ final class Channel {
                 d.deferredUntil = 0;
                 enqueue(d);
                 released = true;
+            }
+            if (inFlight.isEmpty() && deferred.isEmpty() && scanned) {
+                scanned = false; // nothing to time out or release: the scanner stops visiting until there is
+                nsqd.stopScanning(this);
             }
         }
         if (released && deferredJournal != null) {
@@ -323,6 +342,7 @@ final class Channel {
                 return;
             }
             deleted = true;
+            nsqd.channelClosed();
             toClose = new ArrayList<>(consumers);
             consumers.clear();
             waiting.clear();
@@ -384,16 +404,36 @@ final class Channel {
                 e2e.stats());
     }
 
-    /** Up to {@code n} of the next messages in the in-memory queue, in order, left where they are (for peeking). */
-    synchronized List<Message> peek(int n) {
-        List<Message> out = new ArrayList<>(Math.min(n, memory.size()));
-        for (Message m : memory) {
-            if (out.size() >= n) {
-                break;
+    /**
+     * Up to {@code n} of the next messages in delivery order, left where they are (for peeking): the memory queue,
+     * then the backlog (read ahead, then on disk) once memory has fewer; stops once their bodies reach
+     * {@code maxBytes}. Completes at once when memory suffices, else on the storage thread once the disk was read.
+     */
+    CompletableFuture<List<Message>> peek(int n, long maxBytes) {
+        List<Message> shown = new ArrayList<>();
+        long bytes = 0;
+        synchronized (this) {
+            for (Message m : memory) {
+                if (shown.size() >= n || bytes >= maxBytes) {
+                    break;
+                }
+                shown.add(m);
+                bytes += m.body.length;
             }
-            out.add(m);
+            if (shown.size() >= n || bytes >= maxBytes || backlog.isEmpty()) {
+                return CompletableFuture.completedFuture(shown);
+            }
         }
-        return out;
+        java.util.Set<Long> inMemory = new java.util.HashSet<>();
+        shown.forEach(m -> inMemory.add(m.id));
+        return backlog.peek(n - shown.size(), maxBytes - bytes).thenApply(fromBacklog -> {
+            for (Message m : fromBacklog) {
+                if (!inMemory.contains(m.id)) { // one requeued to disk since memory was looked at
+                    shown.add(m);
+                }
+            }
+            return shown;
+        });
     }
 
     synchronized List<Consumer> consumers() {
@@ -469,6 +509,7 @@ final class Channel {
                 long remaining = Math.max(0, dueWallMillis - System.currentTimeMillis());
                 m.deferredUntil = System.nanoTime() + remaining * 1_000_000L;
                 deferred.add(m);
+                scanFromNowOn();
             }
         } catch (IOException | RuntimeException e) {
             LOG.errorf("channel %s:%s: cannot replay deferred messages: %s", topic.name, name, e.getMessage());

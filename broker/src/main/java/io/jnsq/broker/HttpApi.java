@@ -54,7 +54,7 @@ public class HttpApi {
     }
 
     void routes(@Observes Router router) {
-        NsqHttp.malformedRequests(router, LOG::warn, LOG::error);
+        NsqHttp.malformedRequests(router, HttpApi::readsQuery, LOG::warn, LOG::error);
         // Bodies are read whole (bounded a little above nsqd's own limits, which the handlers then apply exactly).
         long limit = Math.max(opts.maxBodySize, opts.maxMsgSize) + 1;
         // nsqd reads a body raw whatever its Content-Type; `curl -d` labels it a form, which Vert.x would also decode
@@ -97,6 +97,25 @@ public class HttpApi {
         route(router, "/pause_channel", getOrPost, ctx -> pauseChannel(ctx, true));
         route(router, "/unpause_channel", getOrPost, ctx -> pauseChannel(ctx, false));
         NsqHttp.notFoundExcept(router, Set.of("/metrics"));
+    }
+
+    /**
+     * Whether nsqd's handler for this request parses its query (a query it cannot decode is then 400
+     * {@code INVALID_REQUEST}): the publishes, /stats and the topic and channel actions, with the method they are
+     * routed for (the pre-1.0 names as their current twins). /ping, /info, /config and what is not routed ignore it.
+     */
+    private static boolean readsQuery(io.vertx.core.http.HttpServerRequest request) {
+        String path = request.path();
+        HttpMethod method = request.method();
+        if (path.equals("/stats")) {
+            return method == HttpMethod.GET;
+        }
+        if (path.equals("/pub") || path.equals("/mpub") || path.equals("/put") || path.equals("/mput")
+                || path.matches("/(topic|channel)/(create|delete|empty|pause|unpause)")) {
+            return method == HttpMethod.POST;
+        }
+        return path.matches("/(create|delete|empty|pause|unpause)_(topic|channel)")
+                && (method == HttpMethod.GET || method == HttpMethod.POST);
     }
 
     // ---- handlers ----
@@ -262,8 +281,7 @@ public class HttpApi {
 
     private void createTopic(RoutingContext ctx) {
         String topicName = topicForPublish(ctx);
-        if (topicName != null) {
-            nsqd.getTopic(topicName);
+        if (topicName != null && topicOrRefusal(ctx, topicName) != null) {
             empty(ctx);
         }
     }
@@ -308,7 +326,12 @@ public class HttpApi {
     private void createChannel(RoutingContext ctx) {
         Topic topic = existingTopic(ctx, true);
         if (topic != null) {
-            topic.getChannel(ctx.request().getParam("channel"));
+            try {
+                topic.getChannel(ctx.request().getParam("channel"));
+            } catch (MemoryBound.Refused e) {
+                error(ctx, 503, "CHANNEL_LIMIT_REACHED");
+                return;
+            }
             empty(ctx);
         }
     }
@@ -381,8 +404,25 @@ public class HttpApi {
 
     // ---- shared steps ----
 
+    /**
+     * The topic, created when new; null when the memory bound refused to create it, and 503
+     * {@code TOPIC_LIMIT_REACHED} was sent.
+     */
+    private Topic topicOrRefusal(RoutingContext ctx, String topicName) {
+        try {
+            return nsqd.getTopic(topicName);
+        } catch (MemoryBound.Refused e) {
+            error(ctx, 503, "TOPIC_LIMIT_REACHED");
+            return null;
+        }
+    }
+
     private void publish(RoutingContext ctx, String topicName, List<Message> messages) {
-        java.util.concurrent.CompletableFuture<Void> stored = nsqd.getTopic(topicName).publish(messages);
+        Topic topic = topicOrRefusal(ctx, topicName);
+        if (topic == null) {
+            return;
+        }
+        java.util.concurrent.CompletableFuture<Void> stored = topic.publish(messages);
         if (stored.isDone()) {
             answerPublish(ctx, topicName, stored);
         } else {

@@ -31,16 +31,17 @@ final class IdentifyData {
     String clientId = "";
     String hostname = "";
     String userAgent = "";
-    int heartbeatInterval;
-    int outputBufferSize;
-    int outputBufferTimeout;
+    // Go's int is 64 bits: a value past 32 bits decodes, and nsqd's range check then names it; only sample_rate is int32
+    long heartbeatInterval;
+    long outputBufferSize;
+    long outputBufferTimeout;
     boolean featureNegotiation;
     boolean tlsV1;
     boolean deflate;
-    int deflateLevel;
+    long deflateLevel;
     boolean snappy;
     int sampleRate;
-    int msgTimeout;
+    long msgTimeout;
 
     /** A body Go's {@code json.Unmarshal} would refuse. */
     static final class InvalidIdentify extends Exception {
@@ -83,16 +84,16 @@ final class IdentifyData {
                 case "client_id" -> clientId = string(p);
                 case "hostname" -> hostname = string(p);
                 case "user_agent" -> userAgent = string(p);
-                case "heartbeat_interval" -> heartbeatInterval = integer(p);
-                case "output_buffer_size" -> outputBufferSize = integer(p);
-                case "output_buffer_timeout" -> outputBufferTimeout = integer(p);
+                case "heartbeat_interval" -> heartbeatInterval = int64(p);
+                case "output_buffer_size" -> outputBufferSize = int64(p);
+                case "output_buffer_timeout" -> outputBufferTimeout = int64(p);
                 case "feature_negotiation" -> featureNegotiation = bool(p);
                 case "tls_v1" -> tlsV1 = bool(p);
                 case "deflate" -> deflate = bool(p);
-                case "deflate_level" -> deflateLevel = integer(p);
+                case "deflate_level" -> deflateLevel = int64(p);
                 case "snappy" -> snappy = bool(p);
-                case "sample_rate" -> sampleRate = integer(p);
-                case "msg_timeout" -> msgTimeout = integer(p);
+                case "sample_rate" -> sampleRate = int32(p);
+                case "msg_timeout" -> msgTimeout = int64(p);
                 default -> p.skipChildren(); // unknown keys are ignored, whatever they hold
             }
         }
@@ -105,11 +106,18 @@ final class IdentifyData {
         return p.getText();
     }
 
-    private static int integer(JsonParser p) throws IOException, InvalidIdentify {
+    private static int int32(JsonParser p) throws IOException, InvalidIdentify {
         if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-            throw new InvalidIdentify(p.currentName() + " is not an integer in range");
+            throw new InvalidIdentify(p.currentName() + " is not a 32-bit integer");
         }
         return p.getIntValue();
+    }
+
+    private static long int64(JsonParser p) throws IOException, InvalidIdentify {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw new InvalidIdentify(p.currentName() + " is not a 64-bit integer");
+        }
+        return p.getLongValue();
     }
 
     private static boolean bool(JsonParser p) throws IOException, InvalidIdentify {

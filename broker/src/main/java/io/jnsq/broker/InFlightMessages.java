@@ -10,8 +10,12 @@ import java.util.List;
  */
 final class InFlightMessages {
 
-    private long[] ids = new long[64];
-    private Message[] messages = new Message[64];
+    private static final long[] NO_IDS = {};
+    private static final Message[] NO_MESSAGES = {};
+
+    // allocated on the first delivery and dropped again when the channel is emptied: an idle channel holds no table
+    private long[] ids = NO_IDS;
+    private Message[] messages = NO_MESSAGES;
     private int size;
 
     int size() {
@@ -23,6 +27,9 @@ final class InFlightMessages {
     }
 
     Message get(long id) {
+        if (size == 0) {
+            return null;
+        }
         int mask = ids.length - 1;
         for (int i = slot(id, mask); ; i = (i + 1) & mask) {
             Message m = messages[i];
@@ -54,6 +61,9 @@ final class InFlightMessages {
 
     /** Removes and returns the message with {@code id}, or null. */
     Message remove(long id) {
+        if (size == 0) {
+            return null;
+        }
         int mask = ids.length - 1;
         int i = slot(id, mask);
         while (messages[i] != null && ids[i] != id) {
@@ -89,15 +99,17 @@ final class InFlightMessages {
     }
 
     void clear() {
-        java.util.Arrays.fill(messages, null);
+        ids = NO_IDS;
+        messages = NO_MESSAGES;
         size = 0;
     }
 
     private void grow() {
         long[] oldIds = ids;
         Message[] oldMessages = messages;
-        ids = new long[oldIds.length * 2];
-        messages = new Message[oldMessages.length * 2];
+        int length = Math.max(16, oldIds.length * 2);
+        ids = new long[length];
+        messages = new Message[length];
         size = 0;
         for (Message m : oldMessages) {
             if (m != null) {

@@ -9,7 +9,9 @@ import java.util.Arrays;
  */
 final class InFlightQueue {
 
-    private Message[] heap = new Message[64];
+    private static final Message[] NONE = {};
+
+    private Message[] heap = NONE; // allocated on the first delivery: an idle channel holds no array
     private int size;
 
     int size() {
@@ -18,7 +20,7 @@ final class InFlightQueue {
 
     void add(Message m) {
         if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
+            heap = Arrays.copyOf(heap, Math.max(16, size * 2));
         }
         heap[size] = m;
         m.heapIndex = size;
@@ -65,8 +67,8 @@ final class InFlightQueue {
     void clear() {
         for (int i = 0; i < size; i++) {
             heap[i].heapIndex = -1;
-            heap[i] = null;
         }
+        heap = NONE;
         size = 0;
     }
 

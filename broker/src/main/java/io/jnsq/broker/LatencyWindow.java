@@ -17,6 +17,8 @@ import java.util.Map;
 final class LatencyWindow {
 
     private static final int MAX_SAMPLES = 4096;
+    /** The window of every topic and channel of a broker without percentiles: one shared object that keeps nothing. */
+    static final LatencyWindow DISABLED = new LatencyWindow(List.of(), 1);
 
     private final double[] percentiles;
     private final long halfWindowNanos;
@@ -34,18 +36,20 @@ final class LatencyWindow {
         return percentiles.length > 0;
     }
 
-    synchronized void record(long latencyNanos) {
-        if (!enabled()) {
-            return;
+    void record(long latencyNanos) {
+        if (enabled()) {
+            synchronized (this) {
+                rotate(System.nanoTime());
+                current.add(latencyNanos);
+            }
         }
-        rotate(System.nanoTime());
-        current.add(latencyNanos);
     }
 
-    synchronized LatencyStats stats() {
-        if (!enabled()) {
-            return LatencyStats.EMPTY;
-        }
+    LatencyStats stats() {
+        return enabled() ? enabledStats() : LatencyStats.EMPTY;
+    }
+
+    private synchronized LatencyStats enabledStats() {
         rotate(System.nanoTime());
         long[] all = new long[current.kept + previous.kept];
         if (current.kept > 0) {

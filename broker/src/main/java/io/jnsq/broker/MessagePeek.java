@@ -6,6 +6,8 @@ import static io.jnsq.protocol.http.NsqHttp.route;
 
 import io.jnsq.protocol.MessageId;
 import io.jnsq.protocol.Names;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,16 +25,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.jboss.logging.Logger;
 
 /**
- * A jnsq extension to nsqd's HTTP API: {@code GET /channel/peek?topic=&channel=&n=} shows the next messages of a
- * channel's in-memory queue without taking them (nothing is delivered, counted or reordered), for the console. A real
- * nsqd answers this path 404, which the console reports as "not supported".
+ * A jnsq extension to nsqd's HTTP API: {@code GET /channel/peek?topic=&channel=&n=} shows the next {@code n} messages
+ * of a channel in the order consumers will get them, from memory and then from the disk backlog, without taking them
+ * (nothing is delivered, counted or reordered), for the console. At most {@link #MAX} messages, and it stops once their
+ * bodies reach {@link #MAX_BYTES} ({@code byte_limit_reached} says so). The disk is read on the channel's storage
+ * thread, never on the event loop. A real nsqd answers this path 404, which the console reports as "not supported".
  */
 @Singleton
 public class MessagePeek {
 
+    private static final Logger LOG = Logger.getLogger(MessagePeek.class);
+    /** At most this many messages a peek. */
     static final int MAX = 100;
+    /** A peek stops once its messages' bodies reach this (so it shows at most this plus one message). */
+    static final long MAX_BYTES = 1 << 20;
 
     private final Nsqd nsqd;
 
@@ -87,8 +98,37 @@ public class MessagePeek {
             error(ctx, 404, "CHANNEL_NOT_FOUND");
             return;
         }
+        long depth = channel.depth();
+        CompletableFuture<List<Message>> peeked = channel.peek(n, MAX_BYTES);
+        if (peeked.isDone()) {
+            answer(ctx, topicName, channelName, depth, n, peeked);
+        } else {
+            // the disk was read on a storage thread; the answer goes out on the request's event loop
+            Context context = Vertx.currentContext();
+            int asked = n;
+            peeked.whenComplete((v, e) -> {
+                if (context == null) {
+                    answer(ctx, topicName, channelName, depth, asked, peeked);
+                } else {
+                    context.runOnContext(x -> answer(ctx, topicName, channelName, depth, asked, peeked));
+                }
+            });
+        }
+    }
+
+    private static void answer(RoutingContext ctx, String topicName, String channelName, long depth, int n,
+            CompletableFuture<List<Message>> peeked) {
+        List<Message> shown;
+        try {
+            shown = peeked.join();
+        } catch (CompletionException e) {
+            LOG.warnf("peek at %s/%s failed: %s", topicName, channelName, e.getCause());
+            error(ctx, 500, "INTERNAL_ERROR");
+            return;
+        }
         List<Map<String, Object>> messages = new ArrayList<>();
-        for (Message m : channel.peek(n)) {
+        long bytes = 0;
+        for (Message m : shown) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("id", MessageId.toString(MessageId.of(m.id)));
             o.put("timestamp", m.timestamp);
@@ -100,11 +140,13 @@ public class MessagePeek {
                 o.put("body_base64", Base64.getEncoder().encodeToString(m.body));
             }
             messages.add(o);
+            bytes += m.body.length;
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("topic", topicName);
         out.put("channel", channelName);
-        out.put("depth", channel.depth());
+        out.put("depth", depth);
+        out.put("byte_limit_reached", messages.size() < n && bytes >= MAX_BYTES);
         out.put("messages", messages);
         json(ctx, out);
     }

@@ -50,9 +50,12 @@ public class Nsqd implements BrokerTopology {
     private final ExecutorService announcer = Executors.newSingleThreadExecutor(r -> daemon(r, "nsqd-announcer"));
     private final ScheduledExecutorService scanner = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "nsqd-queue-scanner"));
     private final Set<ClientConnection> producers = ConcurrentHashMap.newKeySet();
+    /** The channels with messages in flight or deferred: the only ones the queue scanner visits. */
+    private final Set<Channel> scanned = ConcurrentHashMap.newKeySet();
     private final BackendQueues backends;
     private final StorageThreads storage = new StorageThreads(2);
     private final MetadataFile metadata;
+    private final MemoryBound memoryBound = MemoryBound.ofThisJvm();
     private volatile String unhealthy;
     private volatile boolean restoring;
 
@@ -98,19 +101,31 @@ public class Nsqd implements BrokerTopology {
         return durable() ? 0 : options.memQueueSize;
     }
 
-    /** Recreates the topics and channels (and their pause state) saved in nsqd.dat; their queues reopen from disk. */
+    /**
+     * Recreates the topics and channels (and their pause state) saved in nsqd.dat; their queues reopen from disk. As
+     * nsqd while it loads its metadata, nothing is announced one by one (lookupd peers register everything when they
+     * connect, after this) and the memory bound does not apply; one line is logged for all, not one per queue.
+     */
     public void restore() {
+        long start = System.nanoTime();
         restoring = true;
+        int[] counts;
         try {
-            restoreTopics();
+            counts = restoreTopics();
         } finally {
             restoring = false;
         }
-        persistMetadata();
+        if (counts[0] > 0) {
+            LOG.infof("restored %d topic(s) and %d channel(s) from %s in %d ms", counts[0], counts[1],
+                    options.dataPath.isEmpty() ? "." : options.dataPath, (System.nanoTime() - start) / 1_000_000);
+            persistMetadataSoon(); // as nsqd saves after loading; in the background unless durable
+        }
     }
 
-    private void restoreTopics() {
+    /** Returns the numbers of topics and channels restored. */
+    private int[] restoreTopics() {
         int topics = 0;
+        int channels = 0;
         for (MetadataFile.TopicMetadata t : metadata.load()) {
             if (!Names.isValidTopicName(t.name())) {
                 LOG.warnf("nsqd.dat: skipping invalid topic name %s", t.name());
@@ -126,13 +141,17 @@ public class Nsqd implements BrokerTopology {
                     if (c.paused()) {
                         channel.pause();
                     }
+                    channels++;
                 }
             }
             topics++;
         }
-        if (topics > 0) {
-            LOG.infof("restored %d topic(s) from %s", topics, options.dataPath.isEmpty() ? "." : options.dataPath);
-        }
+        return new int[] {topics, channels};
+    }
+
+    /** Whether nsqd.dat is being restored (creations are then neither logged one by one nor announced). */
+    boolean restoring() {
+        return restoring;
     }
 
     /** Saves the topics and channels to nsqd.dat soon (on the announcer thread, after earlier changes). */
@@ -188,26 +207,48 @@ public class Nsqd implements BrokerTopology {
     }
 
     LatencyWindow newLatencyWindow() {
+        if (options.e2eProcessingLatencyPercentiles.isEmpty()) {
+            return LatencyWindow.DISABLED;
+        }
         return new LatencyWindow(options.e2eProcessingLatencyPercentiles, options.e2eProcessingLatencyWindowTime.toNanos());
     }
 
-    /** Returns the topic, creating it when new. */
+    /** Returns the topic, creating it when new; throws {@link MemoryBound.Refused} when the heap has no room for it. */
     Topic getTopic(String name) {
         Topic existing = topics.get(name);
         if (existing != null) {
             return existing;
         }
+        checkRoomFor("topic " + name);
         boolean[] created = {false};
         Topic topic = topics.computeIfAbsent(name, n -> {
             created[0] = true;
+            memoryBound.opened();
             return new Topic(n, this);
         });
-        if (created[0]) {
+        if (created[0] && !restoring) {
             LOG.infof("TOPIC(%s): created", name);
             announce(l -> l.topicCreated(name));
             persistMetadataSoon();
         }
         return topic;
+    }
+
+    /** Throws {@link MemoryBound.Refused} when one more topic or channel would cross the memory bound. */
+    void checkRoomFor(String what) {
+        if (!restoring) {
+            memoryBound.checkRoomFor(what); // what nsqd.dat holds comes back whatever the bound
+        }
+    }
+
+    /** A channel was created (counted against the memory bound). */
+    void channelOpened() {
+        memoryBound.opened();
+    }
+
+    /** A channel was deleted. */
+    void channelClosed() {
+        memoryBound.closed();
     }
 
     Topic existingTopic(String name) {
@@ -220,6 +261,7 @@ public class Nsqd implements BrokerTopology {
             return false;
         }
         topic.delete();
+        memoryBound.closed();
         LOG.infof("TOPIC(%s): deleted", name);
         announce(l -> l.topicDeleted(name));
         persistMetadataSoon();
@@ -233,8 +275,10 @@ public class Nsqd implements BrokerTopology {
     }
 
     void announceChannelCreated(String topic, String channel) {
-        announce(l -> l.channelCreated(topic, channel));
-        persistMetadataSoon();
+        if (!restoring) {
+            announce(l -> l.channelCreated(topic, channel));
+            persistMetadataSoon();
+        }
     }
 
     void announceChannelDeleted(String topic, String channel) {
@@ -264,7 +308,11 @@ public class Nsqd implements BrokerTopology {
     @Override
     public void ensureChannel(String topic, String channel) {
         if (Names.isValidTopicName(topic) && Names.isValidChannelName(channel)) {
-            getTopic(topic).getChannel(channel);
+            try {
+                getTopic(topic).getChannel(channel);
+            } catch (MemoryBound.Refused e) {
+                // logged by the bound; the channel is created by its first consumer once there is room
+            }
         }
     }
 
@@ -356,15 +404,23 @@ public class Nsqd implements BrokerTopology {
         }
     }
 
+    /** Called by a channel, under its lock, when it gets messages in flight or deferred. */
+    void startScanning(Channel c) {
+        scanned.add(c);
+    }
+
+    /** Called by a channel, under its lock, when it has nothing in flight or deferred any more. */
+    void stopScanning(Channel c) {
+        scanned.remove(c);
+    }
+
     private void scanQueues() {
         long now = System.nanoTime();
-        for (Topic t : topics.values()) {
-            for (Channel c : t.channels()) {
-                try {
-                    c.scan(now);
-                } catch (RuntimeException e) {
-                    LOG.errorf("queue scan of %s:%s failed: %s", t.name, c.name, e.getMessage());
-                }
+        for (Channel c : scanned) {
+            try {
+                c.scan(now);
+            } catch (RuntimeException e) {
+                LOG.errorf("queue scan of %s:%s failed: %s", c.topic.name, c.name, e.getMessage());
             }
         }
     }

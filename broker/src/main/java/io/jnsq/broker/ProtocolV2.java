@@ -294,7 +294,7 @@ final class ProtocolV2 {
         boolean deflate = opts.deflate && id.deflate;
         int deflateLevel = 6;
         if (deflate && id.deflateLevel > 0) {
-            deflateLevel = id.deflateLevel;
+            deflateLevel = (int) Math.min(id.deflateLevel, opts.maxDeflateLevel);
         }
         deflateLevel = Math.min(deflateLevel, opts.maxDeflateLevel);
         boolean snappy = opts.snappy && id.snappy;
@@ -394,7 +394,7 @@ final class ProtocolV2 {
             if (id.outputBufferSize < 64 || id.outputBufferSize > opts.maxOutputBufferSize) {
                 throw fatalErr("E_BAD_BODY", "IDENTIFY output buffer size (" + id.outputBufferSize + ") is invalid");
             }
-            client.outputBufferSize = id.outputBufferSize;
+            client.outputBufferSize = (int) id.outputBufferSize; // at most --max-output-buffer-size
         }
         if (id.sampleRate < 0 || id.sampleRate > 99) {
             throw fatalErr("E_BAD_BODY", "IDENTIFY sample rate (" + id.sampleRate + ") is invalid");
@@ -623,8 +623,14 @@ final class ProtocolV2 {
         return true;
     }
 
-    private void publish(String topicName, List<Message> messages, String code, String prefix) {
-        CompletableFuture<Void> stored = nsqd.getTopic(topicName).publish(messages);
+    private void publish(String topicName, List<Message> messages, String code, String prefix) throws ClientError {
+        Topic topic;
+        try {
+            topic = nsqd.getTopic(topicName);
+        } catch (MemoryBound.Refused e) {
+            throw fatalErr(code, prefix + "topic limit reached: " + e.getMessage());
+        }
+        CompletableFuture<Void> stored = topic.publish(messages);
         if (stored.isDone()) {
             answerPublish(stored, topicName, messages.size(), code, prefix);
             return;
@@ -694,7 +700,12 @@ final class ProtocolV2 {
         }
         // an ephemeral channel may be going away just as we join it: try once more with a fresh one
         for (int attempt = 0; ; attempt++) {
-            Channel channel = nsqd.getTopic(topicName).getChannel(channelName);
+            Channel channel;
+            try {
+                channel = nsqd.getTopic(topicName).getChannel(channelName);
+            } catch (MemoryBound.Refused e) {
+                throw fatalErr("E_SUB_FAILED", "SUB failed topic/channel limit reached: " + e.getMessage());
+            }
             channel.addConsumer(client);
             if (!channel.isDeleted()) {
                 client.channel = channel;

@@ -28,8 +28,8 @@ final class Topic {
 
     private final Nsqd nsqd;
     private final long memQueueSize;
-    private final Map<String, Channel> channels = new LinkedHashMap<>();
-    private final ArrayDeque<Message> memory = new ArrayDeque<>();
+    private final Map<String, Channel> channels = new LinkedHashMap<>(2);
+    private final ArrayDeque<Message> memory = new ArrayDeque<>(0); // grows with use: idle topics cost next to nothing
     private final Backlog backlog;
     private final StorageThreads.Lane lane;
     private final LatencyWindow e2e;
@@ -97,7 +97,10 @@ final class Topic {
         });
     }
 
-    /** Returns the channel, creating it (and starting to move what the topic held into it) when it is new. */
+    /**
+     * Returns the channel, creating it (and starting to move what the topic held into it) when it is new; throws
+     * {@link MemoryBound.Refused} when the heap has no room for it.
+     */
     Channel getChannel(String channelName) {
         Channel channel;
         synchronized (this) {
@@ -105,13 +108,17 @@ final class Topic {
             if (channel != null) {
                 return channel;
             }
+            nsqd.checkRoomFor("channel " + name + ":" + channelName);
             channel = new Channel(this, channelName, nsqd);
             channels.put(channelName, channel);
+            nsqd.channelOpened();
             if (!paused) {
                 scheduleMove();
             }
         }
-        LOG.infof("TOPIC(%s): new channel(%s)", name, channelName);
+        if (!nsqd.restoring()) {
+            LOG.infof("TOPIC(%s): new channel(%s)", name, channelName);
+        }
         nsqd.announceChannelCreated(name, channelName);
         return channel;
     }

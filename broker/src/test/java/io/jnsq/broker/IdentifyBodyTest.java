@@ -70,6 +70,23 @@ class IdentifyBodyTest {
     }
 
     @Test
+    void integersPast32BitsAreRangeCheckedAsGosIntExceptTheInt32SampleRate() throws Exception {
+        // answers of the real nsqd v1.3.0: Go's int is 64 bits, sample_rate an int32
+        assertThat(identify("{\"heartbeat_interval\":4294967296}").text())
+                .isEqualTo("E_BAD_BODY IDENTIFY heartbeat interval (4294967296) is invalid");
+        assertThat(identify("{\"output_buffer_size\":4294967296}").text())
+                .isEqualTo("E_BAD_BODY IDENTIFY output buffer size (4294967296) is invalid");
+        assertThat(identify("{\"output_buffer_timeout\":-4294967296}").text())
+                .isEqualTo("E_BAD_BODY IDENTIFY output buffer timeout (-4294967296) is invalid");
+        assertThat(identify("{\"msg_timeout\":9223372036854775807}").text())
+                .isEqualTo("E_BAD_BODY IDENTIFY msg timeout (9223372036854775807) is invalid");
+        assertThat(identify("{\"deflate_level\":4294967296}").text()).isEqualTo("OK");
+        for (String body : new String[] {"{\"msg_timeout\":9223372036854775808}", "{\"sample_rate\":2147483648}"}) {
+            assertThat(identify(body).text()).as(body).isEqualTo("E_BAD_BODY IDENTIFY failed to decode JSON body");
+        }
+    }
+
+    @Test
     void whatGoRefusesIsABadBody() throws Exception {
         for (String body : new String[] {"[]", "\"x\"", "1", "{} {}", "{\"client_id\":1}", "{\"snappy\":\"yes\"}",
                 "{\"msg_timeout\":1.5}", "{\"x\":[1,]}", "{'client_id':'x'}"}) {

@@ -13,6 +13,8 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET /channel/peek}: the next messages of a channel, shown without being taken. */
@@ -62,6 +64,37 @@ class MessagePeekTest {
             assertThat(new String(m.body())).isEqualTo("first");
             assertThat(m.attempts()).isEqualTo(1);
             assertThat(m.idString()).isEqualTo(peek.path("messages").get(0).path("id").asText());
+        }
+    }
+
+    @Test
+    void peekGoesOnFromMemoryToTheDiskBacklogInDeliveryOrder() throws Exception {
+        send("POST", "/channel/create?topic=spilled&channel=c", null);
+        StringBuilder bodies = new StringBuilder();
+        for (int i = 0; i < 105; i++) {
+            bodies.append("m").append(i).append('\n');
+        }
+        send("POST", "/mpub?topic=spilled", bodies.toString().getBytes()); // --mem-queue-size=100: m100..m104 on disk
+        try (V2Client consumer = V2Client.connect(tcp.port())) {
+            consumer.identify("{}");
+            consumer.subscribe("spilled", "c").command("RDY 95");
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 95; i++) {
+                Message m = consumer.readMessage();
+                assertThat(new String(m.body())).isEqualTo("m" + i);
+                ids.add(m.idString());
+            }
+            consumer.command("RDY 0"); // then finish them: nothing more is sent
+            for (String id : ids) {
+                consumer.command("FIN " + id);
+            }
+            JsonNode peek = JSON.readTree(send("GET", "/channel/peek?topic=spilled&channel=c&n=10", null).body());
+            assertThat(peek.path("depth").asLong()).isEqualTo(10); // 5 in memory, 5 on disk
+            assertThat(peek.path("byte_limit_reached").asBoolean()).isFalse();
+            List<String> shown = new ArrayList<>();
+            peek.path("messages").forEach(m -> shown.add(m.path("body").asText()));
+            assertThat(shown).containsExactly("m95", "m96", "m97", "m98", "m99", "m100", "m101", "m102", "m103", "m104");
+            assertThat(peek.path("messages").get(5).path("attempts").asInt()).isZero();
         }
     }
 

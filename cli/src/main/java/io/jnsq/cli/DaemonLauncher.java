@@ -3,6 +3,7 @@ package io.jnsq.cli;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusBindException;
 import java.net.BindException;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,15 @@ public final class DaemonLauncher {
      * @param logLevel the parsed {@code --log-level}
      */
     public static <T> void run(T options, Function<T, String> httpAddress, Function<T, String> logLevel, String... args) {
+        run(options, httpAddress, logLevel, o -> Map.of(), args);
+    }
+
+    /**
+     * As {@link #run(Object, Function, Function, String...)}, with Quarkus configuration that the parsed flags imply
+     * (for what Quarkus itself runs, such as an OIDC tenant), set before Quarkus starts.
+     */
+    public static <T> void run(T options, Function<T, String> httpAddress, Function<T, String> logLevel,
+            Function<T, Map<String, String>> quarkusConfig, String... args) {
         GoFlags.Parsed<T> parsed = GoFlags.parse(options, args);
         if (!parsed.shouldRun()) {
             System.exit(parsed.exitCode());
@@ -40,6 +50,7 @@ public final class DaemonLauncher {
         System.setProperty("quarkus.http.host", ListenAddress.host(http));
         System.setProperty("quarkus.http.port", Integer.toString(ListenAddress.port("--http-address", http)));
         System.setProperty("quarkus.log.level", quarkusLevel(logLevel.apply(o)));
+        quarkusConfig.apply(o).forEach(System::setProperty);
         fromCommandLine = o;
         for (String signal : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> Quarkus.asyncExit(0));

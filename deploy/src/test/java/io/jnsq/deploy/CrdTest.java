@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.jnsq.operator.NsqCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** deploy/crds/ is the CRD generated from the operator's Java types, and the example is a valid NsqCluster. */
@@ -53,5 +54,22 @@ class CrdTest {
         assertThat(io.jnsq.operator.model.ComponentFlags.problem(example.getSpec())).isEmpty();
         assertThat(new YAMLMapper().readTree(Manifests.DEPLOY.resolve("examples/nsqcluster.yaml").toFile()).path("kind").asText())
                 .isEqualTo("NsqCluster");
+    }
+
+    /** The secured example: TLS from the operator's CA, nsq_authd from the Secret in the same file, a valid spec. */
+    @Test
+    void theSecuredExampleIsAValidClusterWithItsSecretOfIdentities() throws Exception {
+        var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLFactory();
+        List<JsonNode> docs = new ObjectMapper(yaml)
+                .readValues(yaml.createParser(Manifests.DEPLOY.resolve("examples/nsqcluster-secured.yaml").toFile()),
+                        JsonNode.class).readAll();
+        assertThat(docs).extracting(d -> d.path("kind").asText()).containsExactly("Secret", "NsqCluster");
+        NsqCluster cluster = new ObjectMapper().treeToValue(docs.get(1), NsqCluster.class);
+        assertThat(io.jnsq.operator.model.ComponentFlags.problem(cluster.getSpec())).isEmpty();
+        assertThat(cluster.getSpec().tls.generate).isNotNull();
+        assertThat(cluster.getSpec().auth.server.secretName).isEqualTo(docs.get(0).at("/metadata/name").asText());
+        JsonNode identities = new ObjectMapper().readTree(
+                docs.get(0).at("/stringData/" + cluster.getSpec().auth.server.key).asText());
+        assertThat(identities.at("/identities/0/authorizations/0/topic").asText()).isEqualTo("^orders$");
     }
 }

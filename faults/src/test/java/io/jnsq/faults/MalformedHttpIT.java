@@ -127,6 +127,23 @@ class MalformedHttpIT {
     }
 
     @Test
+    void badPercentEncodingInAQueryNsqdNeverParsesIsIgnored() throws Exception {
+        // answers of the real nsqd and nsqlookupd v1.3.0, whose handlers for these never parse the query
+        assertThat(body(get(nsqd.http(), "/ping?x=%zz"))).isEqualTo("OK");
+        assertThat(body(get(nsqd.http(), "/info?x=%zz"))).startsWith("{\"version\":");
+        assertThat(body(get(nsqd.http(), "/config/log_level?x=%zz"))).isNotEmpty().doesNotContain("message");
+        assertThat(body(get(nsqd.http(), "/nope?x=%zz"))).isEqualTo("{\"message\":\"NOT_FOUND\"}");
+        String post = exchange(nsqd.http(), "POST /ping?x=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n");
+        assertThat(statusLine(post)).isEqualTo("HTTP/1.1 405 Method Not Allowed");
+        assertThat(body(get(lookupd.http(), "/ping?x=%zz"))).isEqualTo("OK");
+        assertThat(body(get(lookupd.http(), "/topics?x=%zz"))).isEqualTo("{\"topics\":[]}");
+        assertThat(body(get(lookupd.http(), "/channels?x=%zz"))).isEqualTo("{\"message\":\"INVALID_REQUEST\"}");
+        for (Server s : new Server[] {nsqd, lookupd}) {
+            assertThat(ServerLog.linesContaining(ServerLog.of(s.run()), "/ping?x=%zz")).isZero();
+        }
+    }
+
+    @Test
     void badPercentEncodingInThePathIsGosBadRequest() throws Exception {
         String answer = get(nsqd.http(), "/pi%zzng");
         assertThat(statusLine(answer)).isEqualTo("HTTP/1.1 400 Bad Request");

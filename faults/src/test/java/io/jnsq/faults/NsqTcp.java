@@ -77,17 +77,30 @@ final class NsqTcp implements AutoCloseable {
         send("RDY " + rdy);
     }
 
+    /** IDENTIFY with {@code json}; returns nsqd's answer. */
+    Frame identify(String json) throws IOException {
+        send("IDENTIFY", json.getBytes(StandardCharsets.UTF_8));
+        return read();
+    }
+
     /** The next message, finished at once; null when none arrives within {@code millis}. */
     Message nextFinished(int millis) throws IOException {
+        Message m = nextUnfinished(millis);
+        if (m != null) {
+            send("FIN " + m.idString());
+        }
+        return m;
+    }
+
+    /** The next message, left in flight; null when none arrives within {@code millis}. */
+    Message nextUnfinished(int millis) throws IOException {
         socket.setSoTimeout(millis);
         try {
             Frame f = read();
             if (f.type() != FrameType.MESSAGE) {
                 throw new IOException("expected a message: " + f.type() + " " + f.text());
             }
-            Message m = Message.decode(f.data());
-            send("FIN " + m.idString());
-            return m;
+            return Message.decode(f.data());
         } catch (java.net.SocketTimeoutException e) {
             return null;
         } finally {

@@ -41,7 +41,13 @@ public class LookupdHttpApi {
     }
 
     void routes(@Observes Router router) {
-        NsqHttp.malformedRequests(router, LOG::warn, LOG::error);
+        // nsqlookupd's handlers that parse the query; /ping, /info, /debug, /topics, /nodes ignore it
+        NsqHttp.malformedRequests(router, r -> switch (r.path()) {
+            case "/lookup", "/channels" -> r.method() == HttpMethod.GET;
+            case "/topic/create", "/topic/delete", "/channel/create", "/channel/delete", "/topic/tombstone" ->
+                    r.method() == HttpMethod.POST;
+            default -> false;
+        }, LOG::warn, LOG::error);
         route(router, "/ping", Set.of(HttpMethod.GET), ctx -> ctx.response().putHeader("Content-Type", NsqHttp.TEXT_TYPE).end("OK"));
         route(router, "/info", Set.of(HttpMethod.GET), ctx -> json(ctx, Map.of("version", NsqVersion.NSQ)));
         route(router, "/debug", Set.of(HttpMethod.GET), this::debug);

@@ -129,13 +129,22 @@ public class NsqClusterSpec {
         public Map<String, String> labels = new LinkedHashMap<>();
     }
 
-    /** nsqd's TLS, from a Secret in cert-manager's layout (tls.crt, tls.key, ca.crt). */
+    /**
+     * nsqd's TLS, from one of three sources: a Secret the user names (cert-manager's layout: tls.crt, tls.key, ca.crt),
+     * a CA and certificate the operator generates and rotates itself, or a cert-manager Certificate it asks for.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class TlsSpec {
         @JsonPropertyDescription("Secret with tls.crt, tls.key and ca.crt (a cert-manager Certificate's Secret fits); "
-                + "the certificate must name the brokers' DNS names")
-        @io.fabric8.generator.annotation.Required
+                + "the certificate must name the brokers' DNS names. One of secretName, generate, certManager")
         public String secretName;
+        @JsonPropertyDescription("the operator makes a CA of its own (Secret <cluster>-ca-key, never read by clients), "
+                + "signs the server certificate (Secret <cluster>-tls) with it, renews both before they expire and publishes "
+                + "the CA for clients (Secret <cluster>-ca, key ca.crt). generate: {} takes the defaults")
+        public GeneratedTlsSpec generate;
+        @JsonPropertyDescription("a cert-manager Certificate for the cluster's DNS names, issued by the named Issuer or "
+                + "ClusterIssuer (where cert-manager's CRDs are installed)")
+        public CertManagerSpec certManager;
         @JsonPropertyDescription("nsqd --tls-required: tcp-https (TLS before any TCP command; HTTP stays open for probes "
                 + "and the operator) or false (TLS offered, not required)")
         @Pattern("^(tcp-https|false)$")
@@ -151,11 +160,86 @@ public class NsqClusterSpec {
         public String minVersion = "tls1.2";
     }
 
-    /** NSQ auth servers (nsqd --auth-http-address), e.g. an nsq_authd Service. */
+    /** How the operator's own CA and the server certificate it signs live and are renewed (Go durations). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class GeneratedTlsSpec {
+        static final String DURATION = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
+
+        @JsonPropertyDescription("how long the CA is valid (default 10 years)")
+        @Pattern(DURATION)
+        @Default("87600h")
+        public String caValidity = "87600h";
+        @JsonPropertyDescription("a new CA is made this long before the old one expires (default: a third of caValidity)")
+        @Pattern(DURATION)
+        public String caRenewBefore;
+        @JsonPropertyDescription("how long the old and the new CA are both published before the server certificate is "
+                + "signed by the new one: the time clients have to read the new ca.crt")
+        @Pattern(DURATION)
+        @Default("24h")
+        public String caOverlap = "24h";
+        @JsonPropertyDescription("how long a server certificate is valid (default 90 days)")
+        @Pattern(DURATION)
+        @Default("2160h")
+        public String validity = "2160h";
+        @JsonPropertyDescription("the server certificate is re-issued this long before it expires (default: a third of "
+                + "validity); the brokers then restart one at a time")
+        @Pattern(DURATION)
+        public String renewBefore;
+    }
+
+    /** A cert-manager Certificate the operator writes for the cluster. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class CertManagerSpec {
+        @JsonPropertyDescription("the Issuer (in the cluster's namespace) or ClusterIssuer that signs the certificate")
+        @io.fabric8.generator.annotation.Required
+        public IssuerRef issuerRef;
+        @JsonPropertyDescription("the certificate's lifetime (cert-manager's duration; its default when absent)")
+        @Pattern(GeneratedTlsSpec.DURATION)
+        public String duration;
+        @JsonPropertyDescription("cert-manager renews this long before expiry (cert-manager's default when absent)")
+        @Pattern(GeneratedTlsSpec.DURATION)
+        public String renewBefore;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class IssuerRef {
+        @io.fabric8.generator.annotation.Required
+        public String name;
+        @JsonPropertyDescription("Issuer or ClusterIssuer")
+        @Pattern("^(Issuer|ClusterIssuer)$")
+        @Default("Issuer")
+        public String kind = "Issuer";
+        @Default("cert-manager.io")
+        public String group = "cert-manager.io";
+    }
+
+    /** NSQ auth servers (nsqd --auth-http-address): given by address, or an nsq_authd the operator runs. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class AuthSpec {
         @JsonPropertyDescription("auth server addresses: host:port or full URLs (http or https)")
         public List<String> httpAddresses = new ArrayList<>();
+        @JsonPropertyDescription("an nsq_authd the operator runs (Deployment and Service <cluster>-authd) from a Secret of "
+                + "identities and permissions; every nsqd asks it")
+        public AuthServerSpec server;
+    }
+
+    /** nsq_authd, answering from the JSON file in a user's Secret (re-read when the Secret changes). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class AuthServerSpec {
+        @JsonPropertyDescription("Secret holding nsq_authd's JSON file of identities, secrets and permissions")
+        @io.fabric8.generator.annotation.Required
+        public String secretName;
+        @JsonPropertyDescription("the key of the file in the Secret")
+        @Default("auth.json")
+        public String key = "auth.json";
+        @Min(1)
+        @Default("2")
+        public int replicas = 2;
+        @JsonPropertyDescription("seconds nsqd may keep an answer before asking again (nsq_authd --ttl; the file's ttl wins)")
+        @Min(1)
+        @Default("3600")
+        public int ttl = 3600;
+        public ResourceRequirements resources;
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -27,11 +27,18 @@ public final class RealProcesses implements AutoCloseable {
 
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
+    private final java.util.Map<String, String> environment = new java.util.HashMap<>();
     private int started;
 
     /** Logs, outputs and data paths go under {@code dir}. */
     public RealProcesses(Path dir) {
         this.dir = dir;
+    }
+
+    /** Sets {@code name=value} in the environment of the programs started from now on (e.g. JAVA_OPTS). */
+    public RealProcesses environment(String name, String value) {
+        environment.put(name, value);
+        return this;
     }
 
     /** A started server and its ports. */
@@ -136,6 +143,7 @@ public final class RealProcesses implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(log.toFile());
         pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(stdin.toFile()));
         pb.environment().put("JNSQ_NO_BUILD", "1");
+        pb.environment().putAll(environment);
         Process p = pb.start();
         processes.add(p);
         return new Run(p, out, log);

@@ -26,6 +26,13 @@ public interface BackendQueue extends Closeable {
     /** Takes the oldest message, or returns {@code null} when the queue is empty. */
     byte[] poll() throws java.io.IOException;
 
+    /**
+     * Up to {@code max} of the oldest messages, from where {@link #poll} would read next, left where they are (a
+     * cursor of its own: nothing read, moved or counted). Stops once {@code maxBytes} are reached (so at most that
+     * plus one message), at the end, or at a record {@link #poll} would have to skip.
+     */
+    java.util.List<byte[]> peek(int max, long maxBytes) throws java.io.IOException;
+
     /** How many messages are stored. */
     long depth();
 

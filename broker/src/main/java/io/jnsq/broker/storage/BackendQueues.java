@@ -89,15 +89,16 @@ public class BackendQueues implements AutoCloseable {
     }
 
     /**
-     * The segments of {@code name} that were in the data path when the broker started (listed once for all queues;
-     * a queue opened later starts with none, since deleting a queue removes its files).
+     * The segments of {@code name} that were in the data path when the broker started (listed once for all queues,
+     * after creating the directory), or null when it had no file at all: a queue opened later has none, since deleting
+     * a queue removes its files.
      */
     private synchronized List<Long> segmentsFoundAtStart(String name) throws IOException {
         if (segmentsAtStart == null) {
+            java.nio.file.Files.createDirectories(dataPath);
             segmentsAtStart = DiskQueue.segmentsByQueue(dataPath);
         }
-        List<Long> found = segmentsAtStart.remove(name);
-        return found == null ? List.of() : found;
+        return segmentsAtStart.remove(name);
     }
 
     /** The first fault any open disk queue reports, or null. */
@@ -148,6 +149,11 @@ public class BackendQueues implements AutoCloseable {
         @Override
         public byte[] poll() throws IOException {
             return q.poll();
+        }
+
+        @Override
+        public java.util.List<byte[]> peek(int max, long maxBytes) throws IOException {
+            return q.peek(max, maxBytes);
         }
 
         @Override

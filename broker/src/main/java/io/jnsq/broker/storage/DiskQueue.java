@@ -78,6 +78,8 @@ public final class DiskQueue implements BackendQueue {
     private volatile String lastError;
     private volatile String writeError;
     private boolean closed;
+    /** In the constructor, when {@link #knownSegments} tells which segments exist without asking the disk. */
+    private boolean opening;
     private LongConsumer syncTimes = nanos -> { };
 
     public DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery)
@@ -86,13 +88,18 @@ public final class DiskQueue implements BackendQueue {
     }
 
     /**
-     * With {@code segments}, the numbers of this queue's segment files as {@link #segmentsByQueue} found them, so that
-     * opening thousands of queues does not list the data directory once for each.
+     * With {@code segments}, the numbers of this queue's segment files as {@link #segmentsByQueue} found them in
+     * {@code dir} (which exists), so that opening thousands of queues does not list the data directory once for each;
+     * null when that listing found no file of this queue at all: it starts empty without touching the disk.
      */
     DiskQueue(String name, Path dir, long maxBytesPerFile, int minMsgSize, int maxMsgSize, long syncEvery,
             List<Long> segments) throws IOException {
-        this(name, dir, maxBytesPerFile, minMsgSize, maxMsgSize, syncEvery, FileChannel::open, segments);
+        this(name, dir, maxBytesPerFile, minMsgSize, maxMsgSize, syncEvery, FileChannel::open,
+                segments == null ? NO_FILES : segments);
     }
+
+    /** What {@link #segmentsByQueue} found of a queue that has no file yet. */
+    private static final List<Long> NO_FILES = new ArrayList<>(0);
 
     /** How the queue opens its segment and metadata files (tests put faults in between). */
     @FunctionalInterface
@@ -115,8 +122,17 @@ public final class DiskQueue implements BackendQueue {
         this.minMsgSize = minMsgSize;
         this.maxMsgSize = maxMsgSize;
         this.syncEvery = Math.max(1, syncEvery);
-        Files.createDirectories(dir);
-        readMetadata();
+        if (segments == null) {
+            Files.createDirectories(dir);
+        }
+        if (segments != NO_FILES) {
+            opening = true;
+            try {
+                readMetadata();
+            } finally {
+                opening = false; // the listing is of the start: from now on the files themselves are asked
+            }
+        } // else: no metadata and no segment, so every position is 0 (restoring 100,000 idle queues costs no syscall)
         writtenPos = writePos;
     }
 
@@ -309,6 +325,93 @@ public final class DiskQueue implements BackendQueue {
             depth = 0;
         }
         return null;
+    }
+
+    /**
+     * Reads from a cursor of its own, started at the read position: the reader's position, buffer and open file, the
+     * depth and the metadata stay as they were. Records still in the write buffer are read from there (not flushed).
+     */
+    @Override
+    public synchronized List<byte[]> peek(int max, long maxBytes) throws IOException {
+        Peeked out = new Peeked(max, maxBytes);
+        long file = readFileNum;
+        long pos = readPos;
+        while (file <= writeFileNum && out.wantsMore()) {
+            Path seg = segment(file);
+            long end = file == writeFileNum ? writtenPos : Long.MAX_VALUE;
+            if (pos < end && Files.exists(seg)) {
+                try (FileChannel ch = files.open(seg, StandardOpenOption.READ)) {
+                    pos = peekSegment(ch, pos, Math.min(end, ch.size()), out);
+                }
+                if (pos < 0) {
+                    return out.records; // a record the reader will skip: what comes after it is not next
+                }
+            }
+            if (file == writeFileNum) {
+                if (pos >= writtenPos && writeBuf != null && out.wantsMore()) {
+                    ByteBuffer buffered = writeBuf.duplicate().flip().position((int) (pos - writtenPos));
+                    while (out.wantsMore() && buffered.remaining() >= 4) {
+                        byte[] record = new byte[buffered.getInt()];
+                        buffered.get(record);
+                        out.add(record);
+                    }
+                }
+                break;
+            }
+            file++;
+            pos = 0;
+        }
+        return out.records;
+    }
+
+    /** Records of one segment from {@code pos} to {@code end} into {@code out}; the position after them, or -1 at a bad one. */
+    private long peekSegment(FileChannel ch, long pos, long end, Peeked out) throws IOException {
+        ByteBuffer len = ByteBuffer.allocate(4);
+        while (out.wantsMore() && pos + 4 <= end) {
+            len.clear();
+            readFully(ch, len, pos);
+            int size = len.flip().getInt();
+            if (size < minMsgSize || size > maxMsgSize || pos + 4 + size > end) {
+                return -1;
+            }
+            byte[] record = new byte[size];
+            readFully(ch, ByteBuffer.wrap(record), pos + 4);
+            out.add(record);
+            pos += 4 + size;
+        }
+        return pos;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer into, long at) throws IOException {
+        while (into.hasRemaining()) {
+            int n = ch.read(into, at);
+            if (n < 0) {
+                throw new IOException("segment ended under a peek");
+            }
+            at += n;
+        }
+    }
+
+    /** What a peek collected, and whether it may take more. */
+    private static final class Peeked {
+        final List<byte[]> records = new ArrayList<>();
+        final int max;
+        final long maxBytes;
+        long bytes;
+
+        Peeked(int max, long maxBytes) {
+            this.max = max;
+            this.maxBytes = maxBytes;
+        }
+
+        boolean wantsMore() {
+            return records.size() < max && bytes < maxBytes;
+        }
+
+        void add(byte[] record) {
+            records.add(record);
+            bytes += record.length;
+        }
     }
 
     @Override
@@ -607,12 +710,14 @@ public final class DiskQueue implements BackendQueue {
 
     private void readMetadata() throws IOException {
         Path meta = meta();
-        if (!Files.exists(meta)) {
+        List<String> lines;
+        try {
+            lines = new String(Files.readAllBytes(meta), StandardCharsets.US_ASCII).lines().toList();
+        } catch (java.nio.file.NoSuchFileException e) {
             recoverFromSegments(null);
             return;
         }
         try {
-            List<String> lines = Files.readAllLines(meta, StandardCharsets.US_ASCII);
             depth = Long.parseLong(lines.get(0).trim());
             String[] r = lines.get(1).trim().split(",");
             String[] w = lines.get(2).trim().split(",");
@@ -621,7 +726,7 @@ public final class DiskQueue implements BackendQueue {
             writeFileNum = Long.parseLong(w[0]);
             writePos = Long.parseLong(w[1]);
             // what the metadata calls the end may be behind what was written after the last sync: keep it all
-            long actualEnd = Files.exists(segment(writeFileNum)) ? Files.size(segment(writeFileNum)) : 0;
+            long actualEnd = segmentExists(writeFileNum) ? Files.size(segment(writeFileNum)) : 0;
             if (actualEnd > writePos) {
                 writePos = validEnd(segment(writeFileNum), writePos);
             }
@@ -687,10 +792,10 @@ public final class DiskQueue implements BackendQueue {
         long count = 0;
         try {
             for (long f = readFileNum; f <= writeFileNum; f++) {
-                Path seg = segment(f);
-                if (!Files.exists(seg)) {
+                if (!segmentExists(f)) {
                     continue;
                 }
+                Path seg = segment(f);
                 long start = f == readFileNum ? readPos : 0;
                 long end = f == writeFileNum ? writePos : Files.size(seg);
                 try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.READ)) {
@@ -714,6 +819,11 @@ public final class DiskQueue implements BackendQueue {
         return count;
     }
 
+    /** Whether segment {@code f} is on disk (while opening, as the start's directory listing found it). */
+    private boolean segmentExists(long f) {
+        return opening && knownSegments != null ? knownSegments.contains(f) : Files.exists(segment(f));
+    }
+
     private List<Long> segmentNumbers() throws IOException {
         if (knownSegments != null) {
             return knownSegments;
@@ -735,18 +845,25 @@ public final class DiskQueue implements BackendQueue {
         return nums;
     }
 
-    /** One listing of {@code dir}: each queue's segment numbers, sorted, by queue name. */
+    /**
+     * One listing of {@code dir}: each queue's segment numbers, sorted, by queue name; a queue with only a metadata file
+     * is there with no segment, and one with no file at all is not there.
+     */
     static java.util.Map<String, List<Long>> segmentsByQueue(Path dir) throws IOException {
         java.util.Map<String, List<Long>> byQueue = new java.util.HashMap<>();
         if (!Files.isDirectory(dir)) {
             return byQueue;
         }
         Pattern segment = Pattern.compile("(.+)\\.diskqueue\\.(\\d{6,})\\.dat");
+        Pattern meta = Pattern.compile("(.+)\\.diskqueue\\.meta\\.dat");
         try (var stream = Files.list(dir)) {
             for (Path p : (Iterable<Path>) stream::iterator) {
-                var m = segment.matcher(p.getFileName().toString());
+                String file = p.getFileName().toString();
+                var m = segment.matcher(file);
                 if (m.matches()) {
                     byQueue.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(Long.parseLong(m.group(2)));
+                } else if ((m = meta.matcher(file)).matches()) {
+                    byQueue.computeIfAbsent(m.group(1), k -> new ArrayList<>());
                 }
             }
         }

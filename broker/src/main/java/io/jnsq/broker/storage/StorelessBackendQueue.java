@@ -9,6 +9,11 @@ abstract class StorelessBackendQueue implements BackendQueue {
     }
 
     @Override
+    public final java.util.List<byte[]> peek(int max, long maxBytes) {
+        return java.util.List.of();
+    }
+
+    @Override
     public final long depth() {
         return 0;
     }

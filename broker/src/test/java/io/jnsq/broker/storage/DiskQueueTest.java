@@ -63,6 +63,30 @@ class DiskQueueTest {
     }
 
     @Test
+    void peekReadsTheNextRecordsFromTheReadPositionAndMovesNothing() throws IOException {
+        try (DiskQueue q = open(200, 2500)) { // segments of ~13 records; nothing flushed from the write buffer yet
+            for (int i = 0; i < 100; i++) {
+                q.put(msg(i));
+            }
+            for (int i = 0; i < 30; i++) {
+                q.poll(); // the reader is in the third segment now
+            }
+            List<String> files = files();
+            assertThat(strings(q.peek(40, Long.MAX_VALUE))).isEqualTo(expected(30, 70)); // across segment rolls
+            assertThat(strings(q.peek(1000, Long.MAX_VALUE))).isEqualTo(expected(30, 100)); // to the write buffer's end
+            assertThat(strings(q.peek(10, 30))).as("stops once 30 bytes are reached").isEqualTo(expected(30, 33));
+            assertThat(q.depth()).isEqualTo(70);
+            assertThat(files()).isEqualTo(files);
+            assertThat(drain(q)).as("the reader goes on where it was").isEqualTo(expected(30, 100));
+            assertThat(q.peek(10, Long.MAX_VALUE)).isEmpty();
+        }
+    }
+
+    private static List<String> strings(List<byte[]> records) {
+        return records.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
     void usesNsqsFileNames() throws IOException {
         try (DiskQueue q = open(1000, 1)) {
             q.put(msg(1));

@@ -13,6 +13,11 @@ public final class AdminDeployment {
     }
 
     public static Deployment of(NsqCluster cluster) {
+        return of(cluster, null);
+    }
+
+    /** {@code certificateHash}: of the TLS Secret's content (a new CA bundle rolls nsqadmin); null for none. */
+    public static Deployment of(NsqCluster cluster, String certificateHash) {
         NsqClusterSpec spec = cluster.getSpec();
         ClusterNames names = new ClusterNames(cluster);
         String c = ClusterNames.ADMIN;
@@ -23,7 +28,7 @@ public final class AdminDeployment {
                 .withNewSelector().withMatchLabels(names.selector(c)).endSelector()
                 .withTemplate(PodTemplates.of(spec, names, c, ComponentFlags.admin(spec, names), List.of(),
                         List.of(PodTemplates.port("http", ClusterNames.ADMIN_HTTP)), ClusterNames.ADMIN_HTTP,
-                        spec.admin.resources, List.of(), 30))
+                        spec.admin.resources, List.of(), 30, certificateHash))
                 .endSpec()
                 .build();
     }

@@ -1,7 +1,9 @@
 package io.jnsq.operator.model;
 
 import io.jnsq.operator.NsqCluster;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +23,8 @@ public final class ClusterNames {
     public static final String NSQD = "nsqd";
     public static final String LOOKUPD = "nsqlookupd";
     public static final String ADMIN = "nsqadmin";
+    /** nsq_authd (spec.auth.server); its image is <image>-authd. */
+    public static final String AUTHD = "authd";
 
     public static final int NSQD_TCP = 4150;
     public static final int NSQD_HTTP = 4151;
@@ -28,6 +32,7 @@ public final class ClusterNames {
     public static final int LOOKUPD_TCP = 4160;
     public static final int LOOKUPD_HTTP = 4161;
     public static final int ADMIN_HTTP = 4171;
+    public static final int AUTHD_HTTP = 4181;
 
     private final String cluster;
     private final String namespace;
@@ -62,6 +67,53 @@ public final class ClusterNames {
     /** The PrometheusRule with the alerts on the cluster's series. */
     public String prometheusRule() {
         return cluster + "-alerts";
+    }
+
+    /** The Secret with the operator's own CA certificate and key (spec.tls.generate): the operator's alone. */
+    public String caKeySecret() {
+        return cluster + "-ca-key";
+    }
+
+    /** The Secret clients read the CA bundle from (ca.crt) when the operator generates the certificates. */
+    public String caSecret() {
+        return cluster + "-ca";
+    }
+
+    /** The Secret with the server certificate the operator generates or asks cert-manager for (tls.crt, tls.key, ca.crt). */
+    public String tlsSecret() {
+        return cluster + "-tls";
+    }
+
+    /** The cert-manager Certificate (spec.tls.certManager). */
+    public String certificate() {
+        return cluster + "-tls";
+    }
+
+    /**
+     * The Secret cert-manager writes for the Certificate: not {@link #tlsSecret()}, so that switching spec.tls from
+     * generate to certManager never has the operator delete cert-manager's Secret as its own.
+     */
+    public String certManagerSecret() {
+        return cluster + "-cert-manager-tls";
+    }
+
+    /**
+     * The DNS names a server certificate for the cluster names: every Service, short and qualified, and every pod of
+     * the headless Services by wildcard (so that scaling does not need a new certificate).
+     */
+    public List<String> dnsNames() {
+        List<String> dns = new ArrayList<>();
+        for (String service : List.of(headless(NSQD), of(LOOKUPD), headless(LOOKUPD), of(ADMIN))) {
+            dns.add(service);
+            dns.add(service + "." + namespace);
+            dns.add(service + "." + namespace + ".svc");
+            dns.add(service + "." + namespace + ".svc.cluster.local");
+            if (service.endsWith("-headless")) {
+                dns.add("*." + service + "." + namespace + ".svc");
+                dns.add("*." + service + "." + namespace + ".svc.cluster.local");
+            }
+        }
+        return dns;
     }
 
     /** The ConfigMap holding every component's flags. */
@@ -99,7 +151,12 @@ public final class ClusterNames {
     /** Every label the operator puts on a component's objects and pods. */
     public Map<String, String> labels(String component) {
         Map<String, String> m = selector(component);
-        m.put("app.kubernetes.io/component", component.equals(ADMIN) ? "console" : component.equals(NSQD) ? "broker" : "discovery");
+        m.put("app.kubernetes.io/component", switch (component) {
+            case ADMIN -> "console";
+            case NSQD -> "broker";
+            case AUTHD -> "auth";
+            default -> "discovery";
+        });
         m.put("app.kubernetes.io/part-of", "jnsq");
         m.put("app.kubernetes.io/managed-by", MANAGED_BY);
         return m;

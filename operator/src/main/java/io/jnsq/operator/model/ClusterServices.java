@@ -33,6 +33,11 @@ public final class ClusterServices {
         return client(new ClusterNames(cluster), ClusterNames.ADMIN, cluster.getSpec().admin.serviceType, port("http", ClusterNames.ADMIN_HTTP));
     }
 
+    /** nsq_authd's Service, which every nsqd's --auth-http-address names. */
+    public static Service authd(NsqCluster cluster) {
+        return client(new ClusterNames(cluster), ClusterNames.AUTHD, "ClusterIP", port("http", ClusterNames.AUTHD_HTTP));
+    }
+
     private static Service headless(ClusterNames names, String c, ServicePort... ports) {
         return new ServiceBuilder()
                 .withNewMetadata().withName(names.headless(c)).withNamespace(names.namespace()).withLabels(names.labels(c)).endMetadata()

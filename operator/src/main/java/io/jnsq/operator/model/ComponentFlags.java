@@ -36,6 +36,8 @@ public final class ComponentFlags {
     static final Set<String> NSQD_OWNED = Set.of("tcp-address", "http-address", "https-address", "broadcast-address",
             "lookupd-tcp-address", "data-path", "config", "tls-cert", "tls-key", "tls-root-ca-file", "tls-required",
             "tls-client-auth-policy", "tls-min-version");
+    /** Where nsq_authd finds spec.auth.server's Secret. */
+    public static final String AUTHD_DIR = "/etc/jnsq-authd";
     /** Where a pod finds spec.tls's Secret. */
     public static final String TLS_DIR = "/etc/jnsq-tls";
     static final Set<String> LOOKUPD_FLAGS = Set.of("inactive-producer-timeout", "tombstone-lifetime", "log-level", "log-prefix");
@@ -46,15 +48,46 @@ public final class ComponentFlags {
 
     /** What is wrong with the spec's flags, or empty. */
     public static Optional<String> problem(NsqClusterSpec spec) {
-        if (spec.tls != null && (spec.tls.secretName == null || spec.tls.secretName.isBlank())) {
-            return Optional.of("spec.tls.secretName: the Secret with tls.crt, tls.key and ca.crt is required");
+        if (spec.tls != null) {
+            Optional<String> tls = tlsProblem(spec.tls);
+            if (tls.isPresent()) {
+                return tls;
+            }
         }
-        if (spec.auth != null && !spec.auth.httpAddresses.isEmpty() && spec.nsqd.config != null
+        if (spec.auth != null && spec.auth.server != null && (spec.auth.server.secretName == null || spec.auth.server.secretName.isBlank()
+                || spec.auth.server.key == null || !spec.auth.server.key.matches("[-._a-zA-Z0-9]+"))) {
+            return Optional.of("spec.auth.server: secretName and key name the Secret and the key of nsq_authd's JSON file");
+        }
+        if (spec.auth != null && (!spec.auth.httpAddresses.isEmpty() || spec.auth.server != null) && spec.nsqd.config != null
                 && spec.nsqd.config.containsKey("auth-http-address")) {
-            return Optional.of("spec.nsqd.config.auth-http-address: use spec.auth.httpAddresses");
+            return Optional.of("spec.nsqd.config.auth-http-address: use spec.auth.httpAddresses or spec.auth.server");
         }
         return check("nsqd", spec.nsqd.config, NSQD_FLAGS, NSQD_OWNED)
                 .or(() -> check("lookupd", spec.lookupd.config, LOOKUPD_FLAGS, LOOKUPD_OWNED));
+    }
+
+    private static Optional<String> tlsProblem(NsqClusterSpec.TlsSpec tls) {
+        boolean secret = tls.secretName != null && !tls.secretName.isBlank();
+        int sources = (secret ? 1 : 0) + (tls.generate != null ? 1 : 0) + (tls.certManager != null ? 1 : 0);
+        if (sources == 0) {
+            return Optional.of("spec.tls: name where the certificates come from: secretName (a Secret with tls.crt, tls.key and "
+                    + "ca.crt), generate or certManager");
+        }
+        if (sources > 1) {
+            return Optional.of("spec.tls: secretName, generate and certManager exclude each other: choose one");
+        }
+        if (tls.generate != null) {
+            try {
+                GeneratedTls.Settings.of(tls.generate);
+            } catch (IllegalArgumentException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
+        if (tls.certManager != null && (tls.certManager.issuerRef == null || tls.certManager.issuerRef.name == null
+                || tls.certManager.issuerRef.name.isBlank())) {
+            return Optional.of("spec.tls.certManager.issuerRef.name: the Issuer or ClusterIssuer is required");
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> check(String part, Map<String, String> config, Set<String> allowed, Set<String> owned) {
@@ -96,9 +129,18 @@ public final class ComponentFlags {
         }
         if (spec.auth != null) {
             spec.auth.httpAddresses.forEach(a -> args.add("--auth-http-address=" + a));
+            if (spec.auth.server != null) {
+                args.add("--auth-http-address=" + names.of(ClusterNames.AUTHD) + "." + names.namespace() + ".svc:" + ClusterNames.AUTHD_HTTP);
+            }
         }
         userFlags(spec.nsqd.config, args);
         return args;
+    }
+
+    /** nsq_authd's flags (spec.auth.server). */
+    public static List<String> authd(NsqClusterSpec spec) {
+        return List.of("--http-address=0.0.0.0:" + ClusterNames.AUTHD_HTTP, "--auth-file=" + AUTHD_DIR + "/" + spec.auth.server.key,
+                "--ttl=" + spec.auth.server.ttl);
     }
 
     public static List<String> lookupd(NsqClusterSpec spec, ClusterNames names) {
@@ -144,8 +186,15 @@ public final class ComponentFlags {
         return sb.toString();
     }
 
-    /** A short hash of what a pod runs: when it changes, the pod template changes and the pods roll. */
-    public static String hash(String image, String argsFile) {
+    /**
+     * A short hash of what a pod runs: its image, flags and, with TLS, the certificate's Secret content (hashed:
+     * {@code certificateHash}, null for none). When it changes, the pod template changes and the pods roll.
+     */
+    public static String hash(String image, String argsFile, String certificateHash) {
+        return hash(image, certificateHash == null ? argsFile : argsFile + "\0" + certificateHash);
+    }
+
+    private static String hash(String image, String argsFile) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             d.update(image.getBytes(StandardCharsets.UTF_8));
@@ -157,13 +206,17 @@ public final class ComponentFlags {
         }
     }
 
-    /** The config hash the pod template of {@code component} gets for this spec (what rolls its pods). */
-    public static String configHash(NsqClusterSpec spec, ClusterNames names, String component) {
+    /**
+     * The config hash the pod template of {@code component} gets for this spec and certificate (what rolls its pods);
+     * nsqlookupd has no TLS, so no certificate in its hash.
+     */
+    public static String configHash(NsqClusterSpec spec, ClusterNames names, String component, String certificateHash) {
         List<String> flags = switch (component) {
             case ClusterNames.NSQD -> nsqd(spec, names);
             case ClusterNames.LOOKUPD -> lookupd(spec, names);
+            case ClusterNames.AUTHD -> authd(spec);
             default -> admin(spec, names);
         };
-        return hash(Images.of(spec, component), argsFile(flags));
+        return hash(Images.of(spec, component), argsFile(flags), component.equals(ClusterNames.LOOKUPD) ? null : certificateHash);
     }
 }

@@ -29,6 +29,9 @@ public final class FlagsConfigMap {
         data.put(key(ClusterNames.LOOKUPD), ComponentFlags.argsFile(ComponentFlags.lookupd(spec, names)));
         data.put(key(ClusterNames.NSQD), ComponentFlags.argsFile(ComponentFlags.nsqd(spec, names)));
         data.put(key(ClusterNames.ADMIN), ComponentFlags.argsFile(ComponentFlags.admin(spec, names)));
+        if (spec.auth != null && spec.auth.server != null) {
+            data.put(key(ClusterNames.AUTHD), ComponentFlags.argsFile(ComponentFlags.authd(spec)));
+        }
         return new ConfigMapBuilder()
                 .withNewMetadata().withName(names.flags()).withNamespace(names.namespace()).withLabels(names.clusterLabels()).endMetadata()
                 .withData(data)

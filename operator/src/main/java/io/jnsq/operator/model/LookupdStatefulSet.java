@@ -27,7 +27,7 @@ public final class LookupdStatefulSet {
                 .withTemplate(PodTemplates.of(spec, names, c, ComponentFlags.lookupd(spec, names),
                         List.of(ComponentFlags.broadcastAddress(names, c)),
                         List.of(PodTemplates.port("tcp", ClusterNames.LOOKUPD_TCP), PodTemplates.port("http", ClusterNames.LOOKUPD_HTTP)),
-                        ClusterNames.LOOKUPD_HTTP, spec.lookupd.resources, List.of(), 30))
+                        ClusterNames.LOOKUPD_HTTP, spec.lookupd.resources, List.of(), 30, null))
                 .endSpec()
                 .build();
     }

@@ -22,6 +22,7 @@ import java.util.Map;
  * <li>nsqlookupd: nsqd on TCP (registration) and HTTP; clients on HTTP (consumers' /lookup); nsqadmin and the
  * operator's namespace on HTTP.</li>
  * <li>nsqadmin: its users on HTTP.</li>
+ * <li>nsq_authd (spec.auth.server): nsqd only, on HTTP (anyone else could try secrets against it).</li>
  * </ul>
  * Egress is not restricted (a policy on it would also have to admit DNS and whatever the user's flags point at).
  */
@@ -54,6 +55,11 @@ public final class NetworkPolicies {
         ClusterNames names = new ClusterNames(cluster);
         return policy(names, ClusterNames.ADMIN, List.of(
                 rule(clients(cluster.getSpec().networkPolicies.adminClients), List.of(ClusterNames.ADMIN_HTTP))));
+    }
+
+    public static NetworkPolicy authd(NsqCluster cluster) {
+        ClusterNames names = new ClusterNames(cluster);
+        return policy(names, ClusterNames.AUTHD, List.of(rule(List.of(pods(names, ClusterNames.NSQD)), List.of(ClusterNames.AUTHD_HTTP))));
     }
 
     /** nsqd's ports for producers and consumers. */

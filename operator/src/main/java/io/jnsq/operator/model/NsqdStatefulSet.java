@@ -26,6 +26,11 @@ public final class NsqdStatefulSet {
     }
 
     public static StatefulSet of(NsqCluster cluster, int replicas, NsqdClaim claim, int partition) {
+        return of(cluster, replicas, claim, partition, null);
+    }
+
+    /** {@code certificateHash}: of the TLS Secret's content the brokers run with (a new one rolls them); null for none. */
+    public static StatefulSet of(NsqCluster cluster, int replicas, NsqdClaim claim, int partition, String certificateHash) {
         NsqClusterSpec spec = cluster.getSpec();
         ClusterNames names = new ClusterNames(cluster);
         String c = ClusterNames.NSQD;
@@ -55,7 +60,7 @@ public final class NsqdStatefulSet {
                                         PodTemplates.port("https", ClusterNames.NSQD_HTTPS)),
                         ClusterNames.NSQD_HTTP, spec.nsqd.resources,
                         List.of(new VolumeMountBuilder().withName("data").withMountPath("/data").build()),
-                        spec.nsqd.terminationGracePeriodSeconds))
+                        spec.nsqd.terminationGracePeriodSeconds, certificateHash))
                 .withVolumeClaimTemplates(data)
                 .endSpec();
         // Retain is Kubernetes' default; the policy is only sent when it differs, since API servers before 1.27 drop

@@ -41,21 +41,24 @@ final class PodTemplates {
 
     /**
      * {@code flags} are what the component's args file in the flags ConfigMap holds; {@code extraArgs} follow it on
-     * the command line (what differs per pod).
+     * the command line (what differs per pod). {@code certificateHash} is the hash of the TLS Secret's content the pods
+     * run with (null: not known, or no TLS).
      */
     static PodTemplateSpec of(NsqClusterSpec spec, ClusterNames names, String component, List<String> flags,
             List<String> extraArgs, List<ContainerPort> ports, int httpPort, ResourceRequirements resources,
-            List<VolumeMount> extraMounts, long terminationGraceSeconds) {
+            List<VolumeMount> extraMounts, long terminationGraceSeconds, String certificateHash) {
         String image = Images.of(spec, component);
         Map<String, String> labels = new LinkedHashMap<>(spec.template.labels);
         labels.putAll(names.labels(component));
         Map<String, String> annotations = new LinkedHashMap<>(spec.template.annotations);
-        annotations.put(ClusterNames.CONFIG_HASH_ANNOTATION, ComponentFlags.hash(image, ComponentFlags.argsFile(flags)));
+        annotations.put(ClusterNames.CONFIG_HASH_ANNOTATION, ComponentFlags.hash(image, ComponentFlags.argsFile(flags),
+                component.equals(ClusterNames.LOOKUPD) ? null : certificateHash));
         List<VolumeMount> mounts = new ArrayList<>(List.of(
                 new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build(),
                 new VolumeMountBuilder().withName("flags").withMountPath(FLAGS_DIR).withReadOnly(true).build()));
         mounts.addAll(extraMounts);
-        boolean tls = spec.tls != null && !component.equals(ClusterNames.LOOKUPD); // nsqlookupd has no TLS in NSQ
+        // nsqlookupd has no TLS in NSQ; nsq_authd is asked over plain HTTP inside the cluster
+        boolean tls = spec.tls != null && (component.equals(ClusterNames.NSQD) || component.equals(ClusterNames.ADMIN));
         if (tls) {
             mounts.add(new VolumeMountBuilder().withName("tls").withMountPath(ComponentFlags.TLS_DIR).withReadOnly(true).build());
         }
@@ -93,7 +96,9 @@ final class PodTemplates {
                                 .addNewItem().withKey(FlagsConfigMap.key(component)).withPath(FlagsConfigMap.key(component)).endItem()
                                 .endConfigMap().build())
                 .addAllToVolumes(tls ? List.of(new VolumeBuilder().withName("tls").withNewSecret()
-                        .withSecretName(spec.tls.secretName).endSecret().build()) : List.of())
+                        .withSecretName(TlsSecrets.serverSecret(spec, names)).endSecret().build()) : List.of())
+                .addAllToVolumes(component.equals(ClusterNames.AUTHD) ? List.of(new VolumeBuilder().withName("identities").withNewSecret()
+                        .withSecretName(spec.auth.server.secretName).endSecret().build()) : List.of())
                 .withAffinity(spec.template.affinity)
                 .withTolerations(spec.template.tolerations)
                 .withTopologySpreadConstraints(spec.template.topologySpreadConstraints)

@@ -14,6 +14,16 @@ public class NetworkPoliciesEnabled implements Condition<HasMetadata, NsqCluster
         return primary.getSpec().networkPolicies != null && primary.getSpec().networkPolicies.enabled;
     }
 
+    /** nsq_authd's policy: the policies switched on and an nsq_authd run by the operator. */
+    public static class ForAuthd implements Condition<HasMetadata, NsqCluster> {
+
+        @Override
+        public boolean isMet(DependentResource<HasMetadata, NsqCluster> dependent, NsqCluster primary, Context<NsqCluster> context) {
+            return primary.getSpec().auth != null && primary.getSpec().auth.server != null
+                    && new NetworkPoliciesEnabled().isMet(dependent, primary, context);
+        }
+    }
+
     /** nsqadmin's policy: both nsqadmin and the policies switched on. */
     public static class ForAdmin implements Condition<HasMetadata, NsqCluster> {
 

@@ -1,8 +1,14 @@
 package io.jnsq.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -23,13 +29,17 @@ import io.jnsq.operator.drain.ScaleDown.Notice;
 import io.jnsq.operator.model.ClusterNames;
 import io.jnsq.operator.model.ComponentFlags;
 import io.jnsq.operator.model.Conditions;
+import io.jnsq.operator.model.GeneratedTls;
+import io.jnsq.operator.model.TlsSecrets;
 import io.jnsq.operator.reconcile.NsqdStatefulSetDependent.NsqdPlan;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Runs an NsqCluster, as a checklist: honour a pause; refuse an invalid spec; plan storage growth and the nsqd
@@ -70,8 +80,22 @@ import java.util.Optional;
                 reconcilePrecondition = NetworkPoliciesEnabled.class),
         @Dependent(name = "admin-network-policy", type = AdminNetworkPolicyDependent.class,
                 reconcilePrecondition = NetworkPoliciesEnabled.ForAdmin.class),
+        // spec.tls.generate; no dependsOn: a precondition that fails deletes what depends on it. The pod templates
+        // take the certificate's hash from the Secret as stored, so the brokers roll only once the new one is there.
+        @Dependent(name = "ca-key-secret", type = CaKeySecretDependent.class, reconcilePrecondition = TlsGenerated.class),
+        @Dependent(name = "ca-secret", type = CaSecretDependent.class, reconcilePrecondition = TlsGenerated.class),
+        @Dependent(name = "tls-secret", type = TlsSecretDependent.class, reconcilePrecondition = TlsGenerated.class),
+        @Dependent(name = "certificate", type = CertificateDependent.class,
+                activationCondition = CertManagerInstalled.class, reconcilePrecondition = CertManagerWanted.class),
+        @Dependent(name = "authd", type = AuthdDeploymentDependent.class, dependsOn = "flags", reconcilePrecondition = AuthServerWanted.class),
+        @Dependent(name = "authd-service", type = AuthdServiceDependent.class, reconcilePrecondition = AuthServerWanted.class),
+        @Dependent(name = "authd-network-policy", type = AuthdNetworkPolicyDependent.class,
+                reconcilePrecondition = NetworkPoliciesEnabled.ForAuthd.class),
 })
 public class NsqClusterReconciler implements Reconciler<NsqCluster> {
+
+    /** How soon a pass that rewrote the server certificate's Secret looks again (to roll the pods onto it). */
+    private static final Duration RECHECK_CERTIFICATES = Duration.ofSeconds(1);
 
     private final BrokerEndpoints endpoints;
     private final NsqdDrain drain;
@@ -93,6 +117,20 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
         this.events = events;
         this.clock = clock;
         this.metrics = metrics;
+    }
+
+    /**
+     * Beside the dependents' informers: Secrets labelled {@value TlsSecrets#CLUSTER_LABEL}={@code <cluster>}, the one
+     * cert-manager writes for spec.tls.certManager (labelled through the Certificate's secretTemplate) or a user's own
+     * (spec.tls.secretName) that is labelled so; a change of its content rolls the brokers.
+     */
+    @Override
+    public List<EventSource<?, NsqCluster>> prepareEventSources(EventSourceContext<NsqCluster> context) {
+        return List.of(new InformerEventSource<>(InformerEventSourceConfiguration.from(Secret.class, NsqCluster.class)
+                .withName("tls-secrets").withLabelSelector(TlsSecrets.CLUSTER_LABEL)
+                .withSecondaryToPrimaryMapper(s -> Set.of(new ResourceID(s.getMetadata().getLabels().get(TlsSecrets.CLUSTER_LABEL),
+                        s.getMetadata().getNamespace())))
+                .build(), context));
     }
 
     public static boolean isPaused(NsqCluster cluster) {
@@ -146,9 +184,13 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
         Integer current = nsqd == null || volumes.recreating() ? null : nsqd.getSpec().getReplicas();
         ScaleDown.Decision scale = scaleDown(cluster, names, current, before.drain, now);
         scale.notice().ifPresent(pass.notices::add);
-        noticeChanges(pass, cluster, lookupd, nsqd, scale);
 
-        RollingRestart.Decision roll = RollingRestart.decide(nsqd, ComponentFlags.configHash(cluster.getSpec(), names, ClusterNames.NSQD),
+        List<Notice> certificates = new ArrayList<>();
+        TlsPlan tls = tls(pass, names, nsqd, now, certificates);
+        noticeChanges(pass, cluster, lookupd, nsqd, scale, tls.certificateHash());
+
+        RollingRestart.Decision roll = RollingRestart.decide(nsqd,
+                ComponentFlags.configHash(cluster.getSpec(), names, ClusterNames.NSQD, tls.certificateHash()),
                 scale.replicas(), names, ordinal -> registrations.latest(names.namespace() + "/" + names.podName(ClusterNames.NSQD, ordinal),
                         () -> registration.everywhere(names.podHost(ClusterNames.NSQD, ordinal),
                                 endpoints.lookupdHttp(names, cluster.getSpec().lookupd.replicas))));
@@ -156,17 +198,59 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
 
         Optional<WorkflowReconcileResult> result = Optional.empty();
         if (!volumes.recreating()) {
+            pass.notices.addAll(certificates);
             context.managedWorkflowAndDependentResourceContext().put(NsqdPlan.class,
-                    new NsqdPlan(scale.replicas(), volumes.claim(), roll.partition()));
+                    new NsqdPlan(scale.replicas(), volumes.claim(), roll.partition(), tls.certificateHash()));
+            context.managedWorkflowAndDependentResourceContext().put(TlsPlan.class, tls);
             context.managedWorkflowAndDependentResourceContext().put(OperatorNamespace.class, operatorNamespace);
             result = Optional.of(context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow());
         }
         pass.status.observe(pass.statefulSet(names.of(ClusterNames.LOOKUPD)), pass.statefulSet(names.of(ClusterNames.NSQD)),
-                pass.deployment(names.of(ClusterNames.ADMIN)), result, scale.drain(), volumes, roll.waitingFor());
+                pass.deployment(names.of(ClusterNames.ADMIN)), result, scale.drain(), volumes, roll.waitingFor(),
+                certificateWaitsFor(pass, names));
         metrics.draining(names.namespace() + "/" + names.cluster(), scale.drain() != null);
         metrics.reconciled("applied");
-        return pass.finish(scale.recheck().or(roll::recheck)
-                .or(() -> volumes.recreating() ? Optional.of(Duration.ofSeconds(5)) : Optional.empty()));
+        return pass.finish(earliest(scale.recheck().or(roll::recheck)
+                .or(() -> volumes.recreating() ? Optional.of(Duration.ofSeconds(5)) : Optional.empty()), tls.recheck()));
+    }
+
+    /** With spec.tls.certManager, until cert-manager has written the Secret the pods mount (they cannot start without it). */
+    private static Optional<String> certificateWaitsFor(Pass pass, ClusterNames names) {
+        NsqClusterSpec spec = pass.cluster.getSpec();
+        if (spec.tls == null || spec.tls.certManager == null || pass.secret(names.certManagerSecret()) != null) {
+            return Optional.empty();
+        }
+        return Optional.of("Secret " + names.certManagerSecret() + " from cert-manager (installed? issuer "
+                + spec.tls.certManager.issuerRef.kind + "/" + spec.tls.certManager.issuerRef.name + " ready?)");
+    }
+
+    private static Optional<Duration> earliest(Optional<Duration> a, Optional<Duration> b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : Optional.of(a.get().compareTo(b.get()) <= 0 ? a.get() : b.get());
+    }
+
+    /**
+     * The TLS of this pass. With spec.tls.generate: the next step of the certificates ({@link GeneratedTls}), told as
+     * {@code notices}. The pods' certificate hash is that of the server Secret as stored (the one the new pods will
+     * mount), or of the planned one before there is any; for a Secret from the user or cert-manager, that of the
+     * Secret if the operator sees it, else none (the pods are not rolled for it).
+     */
+    private TlsPlan tls(Pass pass, ClusterNames names, StatefulSet nsqd, Instant now, List<Notice> notices) {
+        NsqClusterSpec spec = pass.cluster.getSpec();
+        if (spec.tls == null) {
+            return TlsPlan.NONE;
+        }
+        if (spec.tls.generate == null) {
+            Secret s = pass.secret(TlsSecrets.serverSecret(spec, names));
+            return new TlsPlan(null, s == null ? null : TlsSecrets.hash(TlsSecrets.decoded(s)), Optional.empty());
+        }
+        Map<String, String> stored = TlsSecrets.decoded(pass.secret(names.tlsSecret()));
+        GeneratedTls.Plan plan = GeneratedTls.plan(names, GeneratedTls.Settings.of(spec.tls.generate), now,
+                TlsSecrets.decoded(pass.secret(names.caKeySecret())), stored,
+                content -> RollingRestart.done(nsqd, ComponentFlags.configHash(spec, names, ClusterNames.NSQD, TlsSecrets.hash(content))));
+        plan.changes().forEach(c -> notices.add(new Notice(false, c.reason(), c.message())));
+        Duration due = Duration.between(now, plan.wakeAt());
+        return new TlsPlan(plan, TlsSecrets.hash(stored.isEmpty() ? plan.server() : stored), Optional.of(
+                !stored.isEmpty() && !stored.equals(plan.server()) || due.compareTo(RECHECK_CERTIFICATES) < 0 ? RECHECK_CERTIFICATES : due));
     }
 
     private ScaleDown.Decision scaleDown(NsqCluster cluster, ClusterNames names, Integer current, NsqClusterStatus.Drain previous, Instant now) {
@@ -189,7 +273,8 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
     }
 
     /** Events for what changes with this pass: scaling up, a rolling restart. */
-    private static void noticeChanges(Pass pass, NsqCluster cluster, StatefulSet lookupd, StatefulSet nsqd, ScaleDown.Decision scale) {
+    private static void noticeChanges(Pass pass, NsqCluster cluster, StatefulSet lookupd, StatefulSet nsqd, ScaleDown.Decision scale,
+            String certificateHash) {
         if (lookupd != null && lookupd.getSpec().getReplicas() != cluster.getSpec().lookupd.replicas) {
             pass.notices.add(new Notice(false, "Scaling", "nsqlookupd scaled from " + lookupd.getSpec().getReplicas() + " to "
                     + cluster.getSpec().lookupd.replicas));
@@ -200,10 +285,11 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
         for (StatefulSet s : new StatefulSet[] {lookupd, nsqd}) {
             if (s != null) {
                 String was = s.getSpec().getTemplate().getMetadata().getAnnotations().get(ClusterNames.CONFIG_HASH_ANNOTATION);
-                String will = StatusReport.configHash(cluster, s.getMetadata().getName());
+                String will = StatusReport.configHash(cluster, s.getMetadata().getName(), certificateHash);
                 if (was != null && will != null && !was.equals(will)) {
                     pass.notices.add(new Notice(false, "RollingRestart", s.getMetadata().getName()
-                            + ": flags or image changed, restarting its pods one at a time"));
+                            + (s == nsqd && certificateHash != null ? ": flags, image or certificate changed" : ": flags or image changed")
+                            + ", restarting its pods one at a time"));
                 }
             }
         }
@@ -233,6 +319,11 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
 
         StatefulSet statefulSet(String name) {
             return context.getSecondaryResourcesAsStream(StatefulSet.class, true)
+                    .filter(s -> name.equals(s.getMetadata().getName())).findFirst().orElse(null);
+        }
+
+        Secret secret(String name) {
+            return context.getSecondaryResourcesAsStream(Secret.class, true)
                     .filter(s -> name.equals(s.getMetadata().getName())).findFirst().orElse(null);
         }
 

@@ -11,14 +11,14 @@ import io.jnsq.operator.model.NsqdStatefulSet;
 
 /**
  * The nsqd pods, at the size the scale-down has decided, with the volume claim template the StatefulSet can keep and
- * the partition of a rolling restart (put in the context by the reconciler as an {@link NsqdPlan} before the workflow
+ * the partition of a rolling restart, the hash of the certificate the brokers run with (put in the context by the reconciler as an {@link NsqdPlan} before the workflow
  * runs).
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR))
 public class NsqdStatefulSetDependent extends OwnedDependent<StatefulSet> {
 
     /** What the reconciler decided for this pass. */
-    public record NsqdPlan(int replicas, NsqdClaim claim, int partition) {
+    public record NsqdPlan(int replicas, NsqdClaim claim, int partition, String certificateHash) {
     }
 
     public NsqdStatefulSetDependent() {
@@ -33,6 +33,6 @@ public class NsqdStatefulSetDependent extends OwnedDependent<StatefulSet> {
     @Override
     protected StatefulSet desired(NsqCluster cluster, Context<NsqCluster> context) {
         NsqdPlan plan = context.managedWorkflowAndDependentResourceContext().getMandatory(NsqdPlan.class, NsqdPlan.class);
-        return NsqdStatefulSet.of(cluster, plan.replicas(), plan.claim(), plan.partition());
+        return NsqdStatefulSet.of(cluster, plan.replicas(), plan.claim(), plan.partition(), plan.certificateHash());
     }
 }

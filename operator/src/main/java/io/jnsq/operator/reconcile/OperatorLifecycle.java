@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
 import io.quarkus.runtime.Quarkus;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.jnsq.operator.NsqCluster;
@@ -69,7 +70,7 @@ public class OperatorLifecycle {
         }
         Operator o = new Operator(c -> {
             c.withKubernetesClient(client).withCloseClientOnStop(false)
-                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics));
+                    .withMetrics(new AggregatedMetrics(List.of(MicrometerMetrics.withoutPerResourceMetrics(metrics), decisions)));
             leaseNamespace.ifPresent(ns -> c.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
                     .aLeaderElectionConfiguration(LEASE).withLeaseNamespace(ns).withIdentity(identity)
                     // built this way JOSDK does not System.exit() when leadership ends (a shutdown ends it too): the

@@ -1,5 +1,7 @@
 package io.jnsq.operator.reconcile;
 
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.jnsq.operator.drain.ScaleDown.Notice;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -8,9 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The operator's own figures on {@code /q/metrics}, beside JOSDK's {@code operator_sdk_*} (reconciles, failures,
  * durations): reconciles by outcome, each decision it told a cluster's owner about (an Event: created, scaled,
- * draining, drain timed out, ...) by reason, and the drains going on now.
+ * draining, drain timed out, ...) by reason, and the drains going on now. It also listens to JOSDK (as one of its
+ * {@link Metrics}): a cluster deleted mid-drain is no longer counted once JOSDK has cleaned up after its deletion.
  */
-public class OperatorMetrics {
+public class OperatorMetrics implements Metrics {
 
     /** Micrometer names; Prometheus sees them as jnsq_operator_reconciles_total and so on. */
     static final String RECONCILES = "jnsq.operator.reconciles";
@@ -41,5 +44,11 @@ public class OperatorMetrics {
         } else {
             draining.remove(cluster);
         }
+    }
+
+    /** JOSDK's word that an NsqCluster is gone (the controller has no finalizer: called on its delete event). */
+    @Override
+    public void cleanupDone(ResourceID cluster, Map<String, Object> metadata) {
+        draining.remove(cluster.getNamespace().orElse("") + "/" + cluster.getName());
     }
 }

@@ -60,6 +60,23 @@ final class RollingRestart {
                 + " restarted, ready and registered with every lookupd; restarting " + next)), Optional.of(CHECK_EVERY), next + " to restart");
     }
 
+    /**
+     * Whether every broker runs the pod template with {@code desiredHash} (no roll pending or under way): the
+     * StatefulSet has it, the partition is 0, and the controller reports every pod updated and ready. No StatefulSet:
+     * nothing runs.
+     */
+    static boolean done(StatefulSet existing, String desiredHash) {
+        if (existing == null) {
+            return false;
+        }
+        String running = existing.getSpec().getTemplate().getMetadata().getAnnotations().get(ClusterNames.CONFIG_HASH_ANNOTATION);
+        var status = existing.getStatus();
+        int replicas = existing.getSpec().getReplicas() == null ? 0 : existing.getSpec().getReplicas();
+        return desiredHash.equals(running) && partition(existing) == 0 && status != null && status.getObservedGeneration() != null
+                && status.getObservedGeneration() >= existing.getMetadata().getGeneration()
+                && StatefulSetReady.count(status.getUpdatedReplicas()) >= replicas && StatefulSetReady.count(status.getReadyReplicas()) >= replicas;
+    }
+
     static int partition(StatefulSet s) {
         var strategy = s.getSpec().getUpdateStrategy();
         return strategy == null || strategy.getRollingUpdate() == null || strategy.getRollingUpdate().getPartition() == null

@@ -14,6 +14,7 @@ import io.jnsq.operator.drain.ScaleDown;
 import io.jnsq.operator.model.ClusterNames;
 import io.jnsq.operator.model.ComponentFlags;
 import io.jnsq.operator.model.Conditions;
+import io.jnsq.operator.model.TlsSecrets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,11 +48,11 @@ final class StatusReport {
         return new StatusReport(s, cluster, now);
     }
 
-    static String configHash(NsqCluster cluster, String statefulSet) {
+    static String configHash(NsqCluster cluster, String statefulSet, String certificateHash) {
         ClusterNames names = new ClusterNames(cluster);
         for (String c : List.of(ClusterNames.NSQD, ClusterNames.LOOKUPD)) {
             if (names.of(c).equals(statefulSet)) {
-                return ComponentFlags.configHash(cluster.getSpec(), names, c);
+                return ComponentFlags.configHash(cluster.getSpec(), names, c, certificateHash);
             }
         }
         return null;
@@ -80,7 +81,7 @@ final class StatusReport {
     }
 
     void observe(StatefulSet lookupd, StatefulSet nsqd, Deployment admin, Optional<WorkflowReconcileResult> result, Drain drain,
-            StorageGrowth.Outcome volumes, String rollWaitsFor) {
+            StorageGrowth.Outcome volumes, String rollWaitsFor, Optional<String> certificateWaitsFor) {
         NsqClusterSpec spec = cluster.getSpec();
         ClusterNames names = new ClusterNames(cluster);
         int lookupdReady = ready(lookupd);
@@ -98,11 +99,12 @@ final class StatusReport {
         }
         e.lookupdHttp = names.of(ClusterNames.LOOKUPD) + "." + names.namespace() + ".svc:" + ClusterNames.LOOKUPD_HTTP;
         e.adminUrl = spec.admin.enabled ? "http://" + names.of(ClusterNames.ADMIN) + "." + names.namespace() + ".svc:" + ClusterNames.ADMIN_HTTP : null;
-        e.caSecret = spec.tls == null ? null : spec.tls.secretName;
+        e.caSecret = TlsSecrets.caSecret(spec, names);
         status.endpoints = e;
         status.drain = drain;
 
         List<String> waiting = new ArrayList<>();
+        certificateWaitsFor.ifPresent(waiting::add);
         if (!ready(lookupd, spec.lookupd.replicas)) {
             waiting.add("nsqlookupd " + describe(lookupd, spec.lookupd.replicas));
         }

@@ -165,15 +165,89 @@ class NsqClusterModelTest {
     }
 
     @Test
+    void generatedTlsMountsTheOperatorsSecretAndANewCertificateChangesTheBrokersAndAdminsPodTemplatesOnly() {
+        NsqClusterSpec spec = new NsqClusterSpec();
+        spec.tls = new NsqClusterSpec.TlsSpec();
+        spec.tls.generate = new NsqClusterSpec.GeneratedTlsSpec();
+        NsqCluster c = cluster("demo", spec);
+        assertThat(ComponentFlags.problem(spec)).isEmpty();
+        StatefulSet nsqd = NsqdStatefulSet.of(c, 3, NsqdClaim.of(spec), 0, "aaaa");
+        assertThat(nsqd.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo("tls");
+            assertThat(v.getSecret().getSecretName()).isEqualTo("demo-tls");
+        });
+        assertThat(hash(nsqd)).isEqualTo(ComponentFlags.configHash(spec, new ClusterNames(c), "nsqd", "aaaa"));
+        assertThat(hash(NsqdStatefulSet.of(c, 3, NsqdClaim.of(spec), 0, "bbbb"))).as("another certificate rolls the brokers").isNotEqualTo(hash(nsqd));
+        assertThat(hash(NsqdStatefulSet.of(c, 3, NsqdClaim.of(spec), 0, null))).isEqualTo(ComponentFlags.configHash(spec, new ClusterNames(c), "nsqd", null));
+        assertThat(AdminDeployment.of(c, "aaaa").getSpec().getTemplate().getMetadata().getAnnotations())
+                .isNotEqualTo(AdminDeployment.of(c, "bbbb").getSpec().getTemplate().getMetadata().getAnnotations());
+        assertThat(TlsSecrets.caSecret(spec, new ClusterNames(c))).as("what clients read").isEqualTo("demo-ca");
+        assertThat(TlsSecrets.server(c, Map.of("tls.crt", "C", "tls.key", "K", "ca.crt", "A")).getType()).isEqualTo("kubernetes.io/tls");
+    }
+
+    @Test
+    void anAuthServerIsAnNsqAuthdFromTheSecretThatEveryNsqdAsks() {
+        NsqClusterSpec spec = new NsqClusterSpec();
+        spec.tls = new NsqClusterSpec.TlsSpec();
+        spec.tls.generate = new NsqClusterSpec.GeneratedTlsSpec();
+        spec.auth = new NsqClusterSpec.AuthSpec();
+        spec.auth.httpAddresses = List.of("auth.example.com:4181");
+        spec.auth.server = new NsqClusterSpec.AuthServerSpec();
+        spec.auth.server.secretName = "nsq-identities";
+        spec.auth.server.key = "identities.json";
+        NsqCluster c = cluster("demo", spec);
+        assertThat(ComponentFlags.problem(spec)).isEmpty();
+        assertThat(FlagsConfigMap.of(c).getData().get("nsqd.args")).contains(
+                "--auth-http-address=auth.example.com:4181\n--auth-http-address=demo-authd.prod.svc:4181\n");
+        assertThat(FlagsConfigMap.of(c).getData().get("authd.args"))
+                .isEqualTo("--http-address=0.0.0.0:4181\n--auth-file=/etc/jnsq-authd/identities.json\n--ttl=3600\n");
+        var authd = AuthdDeployment.of(c);
+        assertThat(authd.getSpec().getReplicas()).isEqualTo(2);
+        var pod = authd.getSpec().getTemplate().getSpec();
+        assertThat(pod.getContainers().get(0).getImage()).startsWith("ghcr.io/jnsq/jnsq-authd:");
+        assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("tmp", "flags", "identities");
+        assertThat(pod.getVolumes().get(2).getSecret().getSecretName()).isEqualTo("nsq-identities");
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/etc/jnsq-authd");
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(authd.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "auth");
+        assertThat(ClusterServices.authd(c).getSpec().getPorts().get(0).getPort()).isEqualTo(4181);
+        var policy = NetworkPolicies.authd(c);
+        assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(Map.of("app.kubernetes.io/name", "authd",
+                "app.kubernetes.io/instance", "demo"));
+        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(r -> {
+            assertThat(r.getFrom()).singleElement().satisfies(p -> assertThat(p.getPodSelector().getMatchLabels())
+                    .isEqualTo(Map.of("app.kubernetes.io/name", "nsqd", "app.kubernetes.io/instance", "demo")));
+            assertThat(r.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(4181);
+        });
+
+        spec.auth.server.secretName = " ";
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.auth.server: secretName and key name the Secret and the key of "
+                + "nsq_authd's JSON file");
+    }
+
+    @Test
     void tlsWithoutASecretAndAuthGivenTwiceAreRefusedForTheStatus() {
         NsqClusterSpec spec = new NsqClusterSpec();
         spec.tls = new NsqClusterSpec.TlsSpec();
-        assertThat(ComponentFlags.problem(spec)).hasValue("spec.tls.secretName: the Secret with tls.crt, tls.key and ca.crt is required");
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.tls: name where the certificates come from: secretName (a Secret "
+                + "with tls.crt, tls.key and ca.crt), generate or certManager");
+        spec.tls.secretName = "mine";
+        spec.tls.generate = new NsqClusterSpec.GeneratedTlsSpec();
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.tls: secretName, generate and certManager exclude each other: choose one");
+        spec.tls.secretName = null;
+        spec.tls.generate.validity = "1h";
+        spec.tls.generate.renewBefore = "2h";
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.tls.generate.renewBefore must be shorter than validity");
+        spec.tls.generate = null;
+        spec.tls.certManager = new NsqClusterSpec.CertManagerSpec();
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.tls.certManager.issuerRef.name: the Issuer or ClusterIssuer is required");
         spec.tls = null;
         spec.auth = new NsqClusterSpec.AuthSpec();
         spec.auth.httpAddresses = List.of("a:4181");
         spec.nsqd.config = Map.of("auth-http-address", "b:4181");
-        assertThat(ComponentFlags.problem(spec)).hasValue("spec.nsqd.config.auth-http-address: use spec.auth.httpAddresses");
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.nsqd.config.auth-http-address: use spec.auth.httpAddresses or spec.auth.server");
         spec.nsqd.config = Map.of("tls-cert", "/x");
         assertThat(ComponentFlags.problem(spec)).hasValue("spec.nsqd.config.tls-cert: the operator sets --tls-cert itself");
     }

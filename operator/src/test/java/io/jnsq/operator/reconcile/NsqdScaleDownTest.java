@@ -1,5 +1,6 @@
 package io.jnsq.operator.reconcile;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * nsqd's scale-down against the real API server, with the leaving broker simulated over HTTP: drained first, recorded
- * in the status, and on a timeout held (the spec untouched) until the user decides.
+ * in the status, and on a timeout held (the spec untouched) until the user decides; a cluster deleted mid-drain leaves
+ * the operator's count of drains.
  */
 @QuarkusTest
 class NsqdScaleDownTest extends ApiServerTest {
@@ -45,6 +47,27 @@ class NsqdScaleDownTest extends ApiServerTest {
         c.awaitCondition(Conditions.READY, "True", "AllReplicasReady");
         assertThat(c.events()).contains("Normal Draining: draining demo-nsqd-2 before removing it (nsqd 3 -> 2)",
                 "Normal ScaledDown: demo-nsqd-2 drained and removed; nsqd scaled to 2");
+    }
+
+    @Test
+    void aClusterDeletedMidDrainIsNoLongerCountedAsDraining() throws Exception {
+        double before = drainsActive();
+        Cluster c = Cluster.create(admin, "deleted-mid-drain", new NsqClusterSpec());
+        c.allReady();
+        brokers.register("deleted-mid-drain", "demo", 2, 3);
+        c.edit(s -> s.nsqd.replicas = 2);
+        c.awaitCondition(Conditions.READY, "False", "Draining");
+        await().atMost(Cluster.WITHIN).until(() -> drainsActive() == before + 1);
+
+        c.resource().delete();
+        await().atMost(Cluster.WITHIN).until(() -> drainsActive() == before);
+    }
+
+    /** {@code jnsq_operator_drains_active} as Prometheus reads it from the operator. */
+    private static double drainsActive() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(l -> l.startsWith("jnsq_operator_drains_active "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim())).findFirst().orElseThrow();
     }
 
     @Test

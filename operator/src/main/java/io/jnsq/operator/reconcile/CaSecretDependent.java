@@ -1,0 +1,33 @@
+package io.jnsq.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.jnsq.operator.NsqCluster;
+import io.jnsq.operator.model.ClusterNames;
+import io.jnsq.operator.model.TlsSecrets;
+
+/**
+ * The CA bundle clients trust (ca.crt; the status names this Secret): the operator's CA, and during a rotation the
+ * previous one too. Its content is what the reconciler's {@link TlsPlan} decided for this pass.
+ */
+@KubernetesDependent(useSSA = BooleanWithUndefined.TRUE, informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR))
+public class CaSecretDependent extends OwnedDependent<Secret> {
+
+    public CaSecretDependent() {
+        super(Secret.class);
+    }
+
+    @Override
+    String name(ClusterNames names) {
+        return names.caSecret();
+    }
+
+    @Override
+    protected Secret desired(NsqCluster cluster, Context<NsqCluster> context) {
+        TlsPlan plan = context.managedWorkflowAndDependentResourceContext().getMandatory(TlsPlan.class, TlsPlan.class);
+        return TlsSecrets.ca(cluster, plan.generated().bundle());
+    }
+}

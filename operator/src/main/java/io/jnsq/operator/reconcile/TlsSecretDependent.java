@@ -1,0 +1,33 @@
+package io.jnsq.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.jnsq.operator.NsqCluster;
+import io.jnsq.operator.model.ClusterNames;
+import io.jnsq.operator.model.TlsSecrets;
+
+/**
+ * The server certificate the nsqd and nsqadmin pods mount (tls.crt, tls.key, ca.crt), signed by the operator's CA. Its
+ * content is what the reconciler's {@link TlsPlan} decided for this pass.
+ */
+@KubernetesDependent(useSSA = BooleanWithUndefined.TRUE, informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR))
+public class TlsSecretDependent extends OwnedDependent<Secret> {
+
+    public TlsSecretDependent() {
+        super(Secret.class);
+    }
+
+    @Override
+    String name(ClusterNames names) {
+        return names.tlsSecret();
+    }
+
+    @Override
+    protected Secret desired(NsqCluster cluster, Context<NsqCluster> context) {
+        TlsPlan plan = context.managedWorkflowAndDependentResourceContext().getMandatory(TlsPlan.class, TlsPlan.class);
+        return TlsSecrets.server(cluster, plan.generated().server());
+    }
+}
