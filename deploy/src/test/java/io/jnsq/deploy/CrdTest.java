@@ -56,20 +56,28 @@ class CrdTest {
                 .isEqualTo("NsqCluster");
     }
 
-    /** The secured example: TLS from the operator's CA, nsq_authd from the Secret in the same file, a valid spec. */
+    /** The secured example: TLS from the operator's CA, nsq_authd and nsqadmin's sign-in from the Secrets in the same file, a valid spec. */
     @Test
     void theSecuredExampleIsAValidClusterWithItsSecretOfIdentities() throws Exception {
         var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLFactory();
         List<JsonNode> docs = new ObjectMapper(yaml)
                 .readValues(yaml.createParser(Manifests.DEPLOY.resolve("examples/nsqcluster-secured.yaml").toFile()),
                         JsonNode.class).readAll();
-        assertThat(docs).extracting(d -> d.path("kind").asText()).containsExactly("Secret", "NsqCluster");
-        NsqCluster cluster = new ObjectMapper().treeToValue(docs.get(1), NsqCluster.class);
+        assertThat(docs).extracting(d -> d.path("kind").asText()).containsExactly("Secret", "Secret", "Secret", "NsqCluster");
+        NsqCluster cluster = new ObjectMapper().treeToValue(docs.get(3), NsqCluster.class);
         assertThat(io.jnsq.operator.model.ComponentFlags.problem(cluster.getSpec())).isEmpty();
         assertThat(cluster.getSpec().tls.generate).isNotNull();
         assertThat(cluster.getSpec().auth.server.secretName).isEqualTo(docs.get(0).at("/metadata/name").asText());
         JsonNode identities = new ObjectMapper().readTree(
                 docs.get(0).at("/stringData/" + cluster.getSpec().auth.server.key).asText());
         assertThat(identities.at("/identities/0/authorizations/0/topic").asText()).isEqualTo("^orders$");
+        // nsqadmin's sign-in Secrets: present in the file with the keys named, labelled for the cluster (else unseen)
+        for (var ref : List.of(cluster.getSpec().admin.auth.usersSecret, cluster.getSpec().admin.auth.oidc.clientSecretRef)) {
+            assertThat(docs.subList(0, 3)).as(ref.name).anySatisfy(d -> {
+                assertThat(d.at("/metadata/name").asText()).isEqualTo(ref.name);
+                assertThat(d.at("/metadata/labels").path("jnsq.io/cluster").asText()).isEqualTo(cluster.getMetadata().getName());
+                assertThat(d.at("/stringData").has(ref.key)).isTrue();
+            });
+        }
     }
 }

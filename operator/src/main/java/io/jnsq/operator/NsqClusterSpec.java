@@ -107,6 +107,52 @@ public class NsqClusterSpec {
         @Default("ClusterIP")
         public String serviceType = "ClusterIP";
         public ResourceRequirements resources;
+        @JsonPropertyDescription("sign-in to nsqadmin: a users file, OpenID Connect, or both; without it nsqadmin lets "
+                + "anyone who reaches it act")
+        public AdminAuthSpec auth;
+    }
+
+    /** nsqadmin's sign-in: its users file and/or an OpenID Connect provider; the Secrets are mounted as files. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class AdminAuthSpec {
+        @JsonPropertyDescription("Secret key holding nsqadmin's users file (name:bcrypt-hash:role lines, role admin or "
+                + "viewer), mounted read-only: --users-file. Label the Secret jnsq.io/cluster=<cluster>: a change rolls nsqadmin")
+        public SecretKeyRef usersSecret;
+        @JsonPropertyDescription("sign-in with an OpenID Connect provider (Keycloak, Dex, Google ...): the --oidc-* flags")
+        public OidcSpec oidc;
+    }
+
+    /** A key of a Secret in the cluster's namespace. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class SecretKeyRef {
+        @io.fabric8.generator.annotation.Required
+        public String name;
+        @io.fabric8.generator.annotation.Required
+        public String key;
+    }
+
+    /** nsqadmin's OIDC flags; the client secret only ever reaches nsqadmin as a mounted file. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class OidcSpec {
+        @JsonPropertyDescription("the provider's issuer URL (--oidc-issuer), e.g. https://keycloak.example.com/realms/ops")
+        @io.fabric8.generator.annotation.Required
+        public String issuer;
+        @JsonPropertyDescription("the client ID registered at the provider (--oidc-client-id)")
+        @io.fabric8.generator.annotation.Required
+        public String clientId;
+        @JsonPropertyDescription("Secret key holding the client secret, mounted read-only: --oidc-client-secret-file. Label "
+                + "the Secret jnsq.io/cluster=<cluster>: a change rolls nsqadmin")
+        @io.fabric8.generator.annotation.Required
+        public SecretKeyRef clientSecretRef;
+        @JsonPropertyDescription("the claim listing the user's groups or roles (--oidc-roles-claim; nsqadmin's default: groups)")
+        public String rolesClaim;
+        @JsonPropertyDescription("values of the roles claim that make a user an admin (--oidc-admin-group); everyone else is a viewer")
+        public List<String> adminGroups = new ArrayList<>();
+        @JsonPropertyDescription("scopes to ask for besides openid, profile and email (--oidc-scope; Dex needs groups)")
+        public List<String> scopes = new ArrayList<>();
+        @JsonPropertyDescription("the URL the provider sends browsers back to, ending in /login/oidc, when nsqadmin is "
+                + "reached through an Ingress or proxy (--oidc-redirect-url)")
+        public String redirectUrl;
     }
 
     /** Prometheus: a ServiceMonitor for the /metrics of every nsqd and nsqlookupd, and alert rules on them. */

@@ -40,6 +40,14 @@ public final class ComponentFlags {
     public static final String AUTHD_DIR = "/etc/jnsq-authd";
     /** Where a pod finds spec.tls's Secret. */
     public static final String TLS_DIR = "/etc/jnsq-tls";
+    /** Where nsqadmin finds spec.admin.auth.usersSecret's key. */
+    public static final String ADMIN_USERS_DIR = "/etc/jnsq-admin-users";
+    /** Where nsqadmin finds spec.admin.auth.oidc.clientSecretRef's key. */
+    public static final String ADMIN_OIDC_DIR = "/etc/jnsq-admin-oidc";
+    private static final Pattern SECRET_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$");
+    private static final Pattern SECRET_KEY = Pattern.compile("^[-._a-zA-Z0-9]{1,253}$");
+    private static final Pattern URL = Pattern.compile("^https?://[^\\s/?#]+(/[^\\s?#]*)?$");
+    private static final Pattern ONE_WORD = Pattern.compile("^[^\\s\"'#\\\\]+$");
     static final Set<String> LOOKUPD_FLAGS = Set.of("inactive-producer-timeout", "tombstone-lifetime", "log-level", "log-prefix");
     static final Set<String> LOOKUPD_OWNED = Set.of("tcp-address", "http-address", "broadcast-address", "config");
 
@@ -62,8 +70,67 @@ public final class ComponentFlags {
                 && spec.nsqd.config.containsKey("auth-http-address")) {
             return Optional.of("spec.nsqd.config.auth-http-address: use spec.auth.httpAddresses or spec.auth.server");
         }
+        if (spec.admin.auth != null) {
+            Optional<String> admin = adminAuthProblem(spec.admin.auth);
+            if (admin.isPresent()) {
+                return admin;
+            }
+        }
         return check("nsqd", spec.nsqd.config, NSQD_FLAGS, NSQD_OWNED)
                 .or(() -> check("lookupd", spec.lookupd.config, LOOKUPD_FLAGS, LOOKUPD_OWNED));
+    }
+
+    private static Optional<String> adminAuthProblem(NsqClusterSpec.AdminAuthSpec auth) {
+        if (auth.usersSecret == null && auth.oidc == null) {
+            return Optional.of("spec.admin.auth: name usersSecret, oidc or both (remove auth to run nsqadmin without sign-in)");
+        }
+        if (auth.usersSecret != null) {
+            Optional<String> ref = refProblem("spec.admin.auth.usersSecret", auth.usersSecret);
+            if (ref.isPresent()) {
+                return ref;
+            }
+        }
+        NsqClusterSpec.OidcSpec oidc = auth.oidc;
+        if (oidc == null) {
+            return Optional.empty();
+        }
+        String at = "spec.admin.auth.oidc";
+        if (oidc.issuer == null || !URL.matcher(oidc.issuer).matches()) {
+            return Optional.of(at + ".issuer: an http(s) URL of the provider is required, got " + oidc.issuer);
+        }
+        if (oidc.clientId == null || !ONE_WORD.matcher(oidc.clientId).matches()) {
+            return Optional.of(at + ".clientId: the client ID registered at the provider is required (one word)");
+        }
+        if (oidc.clientSecretRef == null) {
+            return Optional.of(at + ".clientSecretRef: the Secret key holding the client secret is required");
+        }
+        Optional<String> ref = refProblem(at + ".clientSecretRef", oidc.clientSecretRef);
+        if (ref.isPresent()) {
+            return ref;
+        }
+        if (oidc.rolesClaim != null && !ONE_WORD.matcher(oidc.rolesClaim).matches()) {
+            return Optional.of(at + ".rolesClaim: a claim name or path such as realm_access/roles, got " + oidc.rolesClaim);
+        }
+        for (var list : List.of(Map.entry("adminGroups", oidc.adminGroups), Map.entry("scopes", oidc.scopes))) {
+            if (list.getValue() != null && list.getValue().stream().anyMatch(v -> v == null || !ONE_WORD.matcher(v).matches())) {
+                return Optional.of(at + "." + list.getKey() + ": one word each, got " + list.getValue());
+            }
+        }
+        if (oidc.redirectUrl != null && !(URL.matcher(oidc.redirectUrl).matches() && oidc.redirectUrl.endsWith("/login/oidc"))) {
+            return Optional.of(at + ".redirectUrl: an http(s) URL ending in /login/oidc (where nsqadmin completes the sign-in), got "
+                    + oidc.redirectUrl);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> refProblem(String at, NsqClusterSpec.SecretKeyRef ref) {
+        if (ref.name == null || !SECRET_NAME.matcher(ref.name).matches()) {
+            return Optional.of(at + ".name: the name of a Secret in the cluster's namespace is required, got " + ref.name);
+        }
+        if (ref.key == null || !SECRET_KEY.matcher(ref.key).matches()) {
+            return Optional.of(at + ".key: a key of Secret " + ref.name + " is required (letters, digits, -._), got " + ref.key);
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> tlsProblem(NsqClusterSpec.TlsSpec tls) {
@@ -158,6 +225,28 @@ public final class ComponentFlags {
         }
         if (spec.tls != null) {
             args.add("--http-client-tls-root-ca-file=" + TLS_DIR + "/ca.crt");
+        }
+        NsqClusterSpec.AdminAuthSpec auth = spec.admin.auth;
+        if (auth != null && auth.usersSecret != null) {
+            args.add("--users-file=" + ADMIN_USERS_DIR + "/" + auth.usersSecret.key);
+        }
+        if (auth != null && auth.oidc != null) {
+            NsqClusterSpec.OidcSpec oidc = auth.oidc;
+            args.add("--oidc-issuer=" + oidc.issuer);
+            args.add("--oidc-client-id=" + oidc.clientId);
+            args.add("--oidc-client-secret-file=" + ADMIN_OIDC_DIR + "/" + oidc.clientSecretRef.key);
+            if (oidc.rolesClaim != null) {
+                args.add("--oidc-roles-claim=" + oidc.rolesClaim);
+            }
+            if (oidc.adminGroups != null) {
+                oidc.adminGroups.forEach(g -> args.add("--oidc-admin-group=" + g));
+            }
+            if (oidc.scopes != null) {
+                oidc.scopes.forEach(g -> args.add("--oidc-scope=" + g));
+            }
+            if (oidc.redirectUrl != null) {
+                args.add("--oidc-redirect-url=" + oidc.redirectUrl);
+            }
         }
         return args;
     }

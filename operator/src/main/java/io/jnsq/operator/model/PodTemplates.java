@@ -99,6 +99,7 @@ final class PodTemplates {
                         .withSecretName(TlsSecrets.serverSecret(spec, names)).endSecret().build()) : List.of())
                 .addAllToVolumes(component.equals(ClusterNames.AUTHD) ? List.of(new VolumeBuilder().withName("identities").withNewSecret()
                         .withSecretName(spec.auth.server.secretName).endSecret().build()) : List.of())
+                .addAllToVolumes(component.equals(ClusterNames.ADMIN) ? AdminDeployment.volumes(spec) : List.of())
                 .withAffinity(spec.template.affinity)
                 .withTolerations(spec.template.tolerations)
                 .withTopologySpreadConstraints(spec.template.topologySpreadConstraints)

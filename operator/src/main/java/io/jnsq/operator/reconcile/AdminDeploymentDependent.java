@@ -8,7 +8,7 @@ import io.jnsq.operator.NsqCluster;
 import io.jnsq.operator.model.AdminDeployment;
 import io.jnsq.operator.model.ClusterNames;
 
-/** nsqadmin (while spec.admin.enabled); a new CA bundle rolls it (the hash in its pod template). */
+/** nsqadmin (while spec.admin.enabled); a new CA bundle or sign-in Secret rolls it (the hash in its pod template). */
 @KubernetesDependent(informer = @Informer(labelSelector = ClusterNames.MANAGED_SELECTOR))
 public class AdminDeploymentDependent extends OwnedDependent<Deployment> {
 
@@ -23,7 +23,8 @@ public class AdminDeploymentDependent extends OwnedDependent<Deployment> {
 
     @Override
     protected Deployment desired(NsqCluster cluster, Context<NsqCluster> context) {
-        return AdminDeployment.of(cluster, context.managedWorkflowAndDependentResourceContext()
-                .getMandatory(TlsPlan.class, TlsPlan.class).certificateHash());
+        var plans = context.managedWorkflowAndDependentResourceContext();
+        return AdminDeployment.of(cluster, plans.getMandatory(TlsPlan.class, TlsPlan.class).certificateHash(),
+                plans.getMandatory(AdminSecrets.class, AdminSecrets.class).hash());
     }
 }

@@ -96,6 +96,8 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
 
     /** How soon a pass that rewrote the server certificate's Secret looks again (to roll the pods onto it). */
     private static final Duration RECHECK_CERTIFICATES = Duration.ofSeconds(1);
+    /** How soon a pass that found a sign-in Secret of nsqadmin missing looks again (an unlabelled one sends no event). */
+    private static final Duration RECHECK_SECRETS = Duration.ofSeconds(10);
 
     private final BrokerEndpoints endpoints;
     private final NsqdDrain drain;
@@ -188,6 +190,11 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
         List<Notice> certificates = new ArrayList<>();
         TlsPlan tls = tls(pass, names, nsqd, now, certificates);
         noticeChanges(pass, cluster, lookupd, nsqd, scale, tls.certificateHash());
+        AdminSecrets adminSecrets = AdminSecrets.of(cluster, pass::secret,
+                name -> context.getClient().secrets().inNamespace(names.namespace()).withName(name).get());
+        if (adminSecrets.missing().isPresent() && !adminSecrets.missing().get().equals(pass.status.warningMessage(before))) {
+            pass.notices.add(new Notice(true, AdminSecrets.REASON, adminSecrets.missing().get()));
+        }
 
         RollingRestart.Decision roll = RollingRestart.decide(nsqd,
                 ComponentFlags.configHash(cluster.getSpec(), names, ClusterNames.NSQD, tls.certificateHash()),
@@ -202,16 +209,18 @@ public class NsqClusterReconciler implements Reconciler<NsqCluster> {
             context.managedWorkflowAndDependentResourceContext().put(NsqdPlan.class,
                     new NsqdPlan(scale.replicas(), volumes.claim(), roll.partition(), tls.certificateHash()));
             context.managedWorkflowAndDependentResourceContext().put(TlsPlan.class, tls);
+            context.managedWorkflowAndDependentResourceContext().put(AdminSecrets.class, adminSecrets);
             context.managedWorkflowAndDependentResourceContext().put(OperatorNamespace.class, operatorNamespace);
             result = Optional.of(context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow());
         }
         pass.status.observe(pass.statefulSet(names.of(ClusterNames.LOOKUPD)), pass.statefulSet(names.of(ClusterNames.NSQD)),
                 pass.deployment(names.of(ClusterNames.ADMIN)), result, scale.drain(), volumes, roll.waitingFor(),
-                certificateWaitsFor(pass, names));
+                certificateWaitsFor(pass, names), adminSecrets.missing());
         metrics.draining(names.namespace() + "/" + names.cluster(), scale.drain() != null);
         metrics.reconciled("applied");
         return pass.finish(earliest(scale.recheck().or(roll::recheck)
-                .or(() -> volumes.recreating() ? Optional.of(Duration.ofSeconds(5)) : Optional.empty()), tls.recheck()));
+                .or(() -> volumes.recreating() ? Optional.of(Duration.ofSeconds(5)) : Optional.empty()),
+                earliest(tls.recheck(), adminSecrets.missing().map(m -> RECHECK_SECRETS))));
     }
 
     /** With spec.tls.certManager, until cert-manager has written the Secret the pods mount (they cannot start without it). */

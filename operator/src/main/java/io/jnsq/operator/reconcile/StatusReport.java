@@ -81,7 +81,7 @@ final class StatusReport {
     }
 
     void observe(StatefulSet lookupd, StatefulSet nsqd, Deployment admin, Optional<WorkflowReconcileResult> result, Drain drain,
-            StorageGrowth.Outcome volumes, String rollWaitsFor, Optional<String> certificateWaitsFor) {
+            StorageGrowth.Outcome volumes, String rollWaitsFor, Optional<String> certificateWaitsFor, Optional<String> secretMissing) {
         NsqClusterSpec spec = cluster.getSpec();
         ClusterNames names = new ClusterNames(cluster);
         int lookupdReady = ready(lookupd);
@@ -129,6 +129,9 @@ final class StatusReport {
             String why = "re-creating the nsqd StatefulSet with " + spec.nsqd.storage.size + " volumes (pods keep running)";
             set(Conditions.READY, false, "RecreatingStatefulSet", why);
             set(Conditions.PROGRESSING, true, "RecreatingStatefulSet", why);
+        } else if (secretMissing.isPresent()) {
+            set(Conditions.READY, false, AdminSecrets.REASON, secretMissing.get());
+            set(Conditions.PROGRESSING, false, AdminSecrets.REASON, secretMissing.get());
         } else if (allReady) {
             set(Conditions.READY, true, "AllReplicasReady", "every component is ready");
             set(Conditions.PROGRESSING, false, "Stable", "");
@@ -143,6 +146,8 @@ final class StatusReport {
         }
         if (volumes.refused().isPresent()) {
             set(Conditions.WARNING, true, "StorageChangeRefused", volumes.refused().get());
+        } else if (secretMissing.isPresent()) {
+            set(Conditions.WARNING, true, AdminSecrets.REASON, secretMissing.get());
         } else if (drain != null && Drain.TIMED_OUT.equals(drain.phase)) {
             set(Conditions.WARNING, true, "DrainTimedOut", "drain of " + drain.pod + " timed out");
         } else {

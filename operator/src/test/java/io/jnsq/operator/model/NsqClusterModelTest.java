@@ -251,4 +251,96 @@ class NsqClusterModelTest {
         spec.nsqd.config = Map.of("tls-cert", "/x");
         assertThat(ComponentFlags.problem(spec)).hasValue("spec.nsqd.config.tls-cert: the operator sets --tls-cert itself");
     }
+
+    private static NsqClusterSpec.SecretKeyRef ref(String name, String key) {
+        NsqClusterSpec.SecretKeyRef r = new NsqClusterSpec.SecretKeyRef();
+        r.name = name;
+        r.key = key;
+        return r;
+    }
+
+    private static NsqClusterSpec signInSpec() {
+        NsqClusterSpec spec = new NsqClusterSpec();
+        spec.admin.auth = new NsqClusterSpec.AdminAuthSpec();
+        spec.admin.auth.usersSecret = ref("nsqadmin-users", "users");
+        spec.admin.auth.oidc = new NsqClusterSpec.OidcSpec();
+        spec.admin.auth.oidc.issuer = "https://keycloak.example.com/realms/ops";
+        spec.admin.auth.oidc.clientId = "nsqadmin";
+        spec.admin.auth.oidc.clientSecretRef = ref("nsqadmin-oidc", "client-secret");
+        spec.admin.auth.oidc.rolesClaim = "realm_access/roles";
+        spec.admin.auth.oidc.adminGroups = List.of("nsq-admins", "sre");
+        spec.admin.auth.oidc.scopes = List.of("groups");
+        spec.admin.auth.oidc.redirectUrl = "https://nsq.example.com/login/oidc";
+        return spec;
+    }
+
+    @Test
+    void adminSignInMountsOneKeyOfEachSecretAndPassesOnlyFilePathsAsFlags() throws Exception {
+        NsqClusterSpec spec = signInSpec();
+        NsqCluster c = cluster("demo", spec);
+        assertThat(ComponentFlags.problem(spec)).isEmpty();
+        assertGolden("admin-sign-in.yaml", List.of(FlagsConfigMap.of(c), AdminDeployment.of(c, null, "ffff")));
+        String args = FlagsConfigMap.of(c).getData().get("nsqadmin.args");
+        assertThat(args).endsWith("--users-file=/etc/jnsq-admin-users/users\n"
+                + "--oidc-issuer=https://keycloak.example.com/realms/ops\n--oidc-client-id=nsqadmin\n"
+                + "--oidc-client-secret-file=/etc/jnsq-admin-oidc/client-secret\n--oidc-roles-claim=realm_access/roles\n"
+                + "--oidc-admin-group=nsq-admins\n--oidc-admin-group=sre\n--oidc-scope=groups\n"
+                + "--oidc-redirect-url=https://nsq.example.com/login/oidc\n");
+        var pod = AdminDeployment.of(c, null, "ffff").getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("tmp", "flags", "users", "oidc-client-secret");
+        assertThat(pod.getVolumes().get(2).getSecret().getSecretName()).isEqualTo("nsqadmin-users");
+        assertThat(pod.getVolumes().get(2).getSecret().getItems()).singleElement()
+                .satisfies(i -> assertThat(i.getKey() + " " + i.getPath()).isEqualTo("users users"));
+        assertThat(pod.getVolumes().get(3).getSecret().getSecretName()).isEqualTo("nsqadmin-oidc");
+        assertThat(pod.getVolumes().get(3).getSecret().getItems()).singleElement()
+                .satisfies(i -> assertThat(i.getKey()).isEqualTo("client-secret"));
+        var container = pod.getContainers().get(0);
+        assertThat(container.getVolumeMounts()).filteredOn(m -> m.getMountPath().startsWith("/etc/jnsq-admin"))
+                .extracting(m -> m.getName() + " " + m.getMountPath() + " " + m.getReadOnly())
+                .containsExactly("users /etc/jnsq-admin-users true", "oidc-client-secret /etc/jnsq-admin-oidc true");
+        assertThat(YAML.writeValueAsString(container.getEnv())).doesNotContain("secret");
+        // other Secret content -> another pod template; no sign-in Secrets -> the same hash as before this feature
+        assertThat(AdminDeployment.of(c, null, "ffff").getSpec().getTemplate().getMetadata().getAnnotations())
+                .isNotEqualTo(AdminDeployment.of(c, null, "eeee").getSpec().getTemplate().getMetadata().getAnnotations());
+        NsqCluster plain = cluster("demo", new NsqClusterSpec());
+        assertThat(AdminDeployment.of(plain, "aaaa", null)).isEqualTo(AdminDeployment.of(plain, "aaaa"));
+        // the users file alone
+        spec.admin.auth.oidc = null;
+        assertThat(FlagsConfigMap.of(c).getData().get("nsqadmin.args")).endsWith("--users-file=/etc/jnsq-admin-users/users\n")
+                .doesNotContain("oidc");
+        assertThat(AdminDeployment.of(c, null, "ffff").getSpec().getTemplate().getSpec().getVolumes()).extracting(v -> v.getName())
+                .containsExactly("tmp", "flags", "users");
+    }
+
+    @Test
+    void adminSignInThatCannotWorkIsRefusedForTheStatus() {
+        NsqClusterSpec spec = signInSpec();
+        spec.admin.auth.usersSecret = null;
+        spec.admin.auth.oidc = null;
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.admin.auth: name usersSecret, oidc or both (remove auth to run "
+                + "nsqadmin without sign-in)");
+        spec = signInSpec();
+        spec.admin.auth.usersSecret.key = null;
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.admin.auth.usersSecret.key: a key of Secret nsqadmin-users is required "
+                + "(letters, digits, -._), got null");
+        spec = signInSpec();
+        spec.admin.auth.oidc.clientSecretRef = null;
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.admin.auth.oidc.clientSecretRef: the Secret key holding the client "
+                + "secret is required");
+        spec = signInSpec();
+        spec.admin.auth.oidc.issuer = "keycloak.example.com";
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.admin.auth.oidc.issuer: an http(s) URL of the provider is required, "
+                + "got keycloak.example.com");
+        spec = signInSpec();
+        spec.admin.auth.oidc.redirectUrl = "https://nsq.example.com/callback";
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.admin.auth.oidc.redirectUrl: an http(s) URL ending in /login/oidc "
+                + "(where nsqadmin completes the sign-in), got https://nsq.example.com/callback");
+        spec = signInSpec();
+        spec.admin.auth.oidc.adminGroups = List.of("ops team");
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.admin.auth.oidc.adminGroups: one word each, got [ops team]");
+        spec = signInSpec();
+        spec.admin.auth.oidc.clientSecretRef.name = "Bad_Name";
+        assertThat(ComponentFlags.problem(spec)).hasValue("spec.admin.auth.oidc.clientSecretRef.name: the name of a Secret in the "
+                + "cluster's namespace is required, got Bad_Name");
+    }
 }
