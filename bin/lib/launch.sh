@@ -4,7 +4,7 @@
 #   MODULE      Maven module directory (broker, lookupd, admin, tools, ...)
 #   JAR         jar path inside the module (target/quarkus-app/quarkus-run.jar, target/jnsq-tools.jar)
 #   MAIN_CLASS  run this class from JAR's classpath instead of the jar's own main
-# Environment: JAVA_HOME, JAVA_OPTS (extra JVM flags), JNSQ_NO_BUILD=1 (never build).
+# Environment: JAVA_HOME, JAVA_OPTS (extra JVM flags), JNSQ_NO_BUILD=1 (never build), JNSQ_AOT=0 (no AOT cache).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 module=$1
@@ -28,49 +28,22 @@ if [ "${JNSQ_NO_BUILD:-0}" != "1" ] && stale; then
   (cd "$root" && ./mvnw -B -q -DskipTests -pl "$module" -am install) >&2
 fi
 
-# The JVM: JAVA_HOME when set, else the newest JDK we know on this kind of machine (Temurin 25 starts faster with
-# its AOT cache and packs objects tighter), else whatever `java` is.
-java="java"
-if [ -n "${JAVA_HOME:-}" ]; then
-  java="$JAVA_HOME/bin/java"
-else
-  for jdk in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25-jdk; do
-    [ -x "$jdk/bin/java" ] && { java="$jdk/bin/java"; break; }
-  done
-fi
-# its major version from the JDK's release file (starting a JVM just to ask would cost more than it saves)
-jdk_home="$(dirname "$(dirname "$(readlink -f "$(command -v "$java")")")")"
-feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$jdk_home/release" 2>/dev/null)
-
-# JVM defaults for a small server that shares its node (JAVA_OPTS comes last, so it overrides): the serial
-# collector, because on a couple of cores a concurrent one takes CPU from the event loops and grows the heap far past
-# what is live (measured side by side with nsqd: G1 peaked at 3-20x the RSS, with no better latency); its young
-# collections stay short since what a broker keeps between them is small. Heap from little up to half the RAM (or
-# the container's limit), direct buffers and code cache capped; compact object headers (JDK 25) shrink every queued
-# message. Brokers holding millions of messages in memory may prefer JAVA_OPTS=-XX:+UseG1GC.
-opts=(-XX:InitialRAMPercentage=0.2 -XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=256m -Xss512k
-      -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError)
-case " ${JAVA_OPTS:-} " in
-  *" -XX:+Use"*GC" "*) ;; # the user chose a collector: the JVM refuses two
-  *) opts+=(-XX:+UseSerialGC) ;;
-esac
-if [ "${feature:-17}" -ge 25 ] 2>/dev/null; then
-  opts+=(-XX:+UseCompactObjectHeaders)
-  # Start-up, opt-in (JNSQ_AOT=1): a JDK AOT cache (classes loaded and linked, method profiles) recorded by the first
-  # run of this jar, when it exits, and used by the next runs; recorded again when the jar changes. Off by default:
-  # the recording run's exit takes seconds, and a run started while it writes the cache logs that it cannot use it.
-  if [ "${JNSQ_AOT:-0}" = "1" ] && [ -z "$main" ]; then
-    aot="${target%.jar}.$(stat -c %Y "$target").aot"
-    if [ -f "$aot" ]; then
-      opts+=("-XX:AOTCache=$aot")
-    else
-      for old in "${target%.jar}".*.aot "${target%.jar}".*.aot.training; do
-        [ "$old" != "$aot.training" ] && rm -rf "$old"
-      done
-    fi
-    if [ ! -f "$aot" ] && mkdir "$aot.training" 2>/dev/null; then # one training run at a time; others run without
-      opts+=("-XX:AOTCacheOutput=$aot" -Xlog:aot=off -Xlog:cds=off)
-    fi
+# shellcheck source=jvm.sh
+. "$root/bin/lib/jvm.sh"
+opts=("${jvm_opts[@]}")
+# Start-up (JDK 25): the daemon's AOT cache (classes loaded and linked, and method profiles, of a training run),
+# recorded by bin/lib/aot-train.sh when Maven packages the module. Used only while it is newer than the jar and the
+# JVM defaults (jvm.sh). A JVM
+# whose flags differ from the training run's (JAVA_OPTS) mostly starts without it, but a few heap settings make the
+# JVM refuse to start with it ("Unable to use AOT cache", e.g. -Xmn above -Xms): with JAVA_OPTS, a quick -version
+# run checks first. JNSQ_AOT=0: never.
+aot="${target%.jar}.aot"
+if [ -z "$main" ] && [ "${JNSQ_AOT:-1}" != "0" ] && [ "$feature" -ge 25 ] 2>/dev/null && [ "$aot" -nt "$target" ] \
+   && [ "$aot" -nt "$root/bin/lib/jvm.sh" ]; then
+  aot_opts=("-XX:AOTCache=$aot" -Xlog:aot=off -Xlog:cds=off)
+  # shellcheck disable=SC2086
+  if [ -z "${JAVA_OPTS:-}" ] || "$java" "${opts[@]}" ${JAVA_OPTS} "${aot_opts[@]}" -cp "$target" -version >/dev/null 2>&1; then
+    opts+=("${aot_opts[@]}")
   fi
 fi
 # shellcheck disable=SC2086

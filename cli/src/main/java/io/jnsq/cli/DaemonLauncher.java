@@ -15,7 +15,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * How the NSQ daemons (nsqd, nsqlookupd, nsqadmin) start: NSQ's flags parsed first (exit 0 after {@code --help} or
  * {@code --version}, exit 2 on a bad flag), HTTP served on {@code --http-address}, logging at {@code --log-level},
  * and a clean exit 0 on SIGTERM or SIGINT, where the JVM would report 143 or 130. The parsed flags are then served to
- * the application as its options bean. Quarkus is an optional dependency of this module: only the daemons use it.
+ * the application as its options bean; memory a load took is given back once it is over ({@link IdleMemory}).
+ * Quarkus is an optional dependency of this module: only the daemons use it.
  */
 public final class DaemonLauncher {
 
@@ -54,6 +55,7 @@ public final class DaemonLauncher {
         for (String signal : new String[] {"TERM", "INT"}) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> Quarkus.asyncExit(0));
         }
+        IdleMemory.watch();
         Quarkus.run(args);
     }
 

@@ -44,7 +44,9 @@ public final class AuthServers {
         if (!rootCaFile.isEmpty()) {
             b.sslContext(trusting(Path.of(rootCaFile)));
         }
-        this.http = b.build();
+        // Built only when there is a server to ask: an HTTP client costs a thread and, at its first build, the JDK's CA
+        // store (a good part of a second of CPU at start-up), which an nsqd without --auth-http-address never needs.
+        this.http = addresses.isEmpty() ? null : b.build();
     }
 
     public boolean enabled() {

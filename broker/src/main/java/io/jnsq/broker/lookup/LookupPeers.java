@@ -43,7 +43,7 @@ public class LookupPeers implements io.jnsq.broker.TopologyListener {
     private final BrokerTopology topology;
     private final TcpServer tcp;
     private final int httpPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private HttpClient http; // made on first use: most brokers never ask a lookupd over HTTP, and a client costs start-up time
     private final Map<String, LookupPeer> peers = new LinkedHashMap<>();
 
     @Inject
@@ -125,6 +125,13 @@ public class LookupPeers implements io.jnsq.broker.TopologyListener {
         return commands;
     }
 
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        }
+        return http;
+    }
+
     private List<String> channelsKnownToLookupds(String topic) {
         List<String> channels = new ArrayList<>();
         List<LookupPeer> current;
@@ -139,7 +146,7 @@ public class LookupPeers implements io.jnsq.broker.TopologyListener {
             try {
                 HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + addr + "/channels?topic="
                         + URLEncoder.encode(topic, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(2)).build();
-                HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> resp = http().send(req, HttpResponse.BodyHandlers.ofString());
                 if (resp.statusCode() == 200) {
                     for (JsonNode c : JSON.readTree(resp.body()).path("channels")) {
                         if (!channels.contains(c.asText())) {
