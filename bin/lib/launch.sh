@@ -23,9 +23,24 @@ stale() {
   [ -n "$(find "$root/protocol/src" "$root/cli/src" "$root/client/src" "$root/$module/src" "$root/$module/pom.xml" \
           -newer "$target" -type f -print -quit 2>/dev/null)" ]
 }
+build() {
+  if stale; then # looked at again under the lock: another launcher may have just built it
+    echo "jnsq: building $module (this happens once, or after the sources change)..." >&2
+    (cd "$root" && ./mvnw -B -q -DskipTests -pl "$module" -am install) >&2
+  fi
+}
 if [ "${JNSQ_NO_BUILD:-0}" != "1" ] && stale; then
-  echo "jnsq: building $module (this happens once, or after the sources change)..." >&2
-  (cd "$root" && ./mvnw -B -q -DskipTests -pl "$module" -am install) >&2
+  # Launchers started together on a fresh clone (`bin/nsqlookupd & bin/nsqd &`) build one at a time: two Maven
+  # builds in one tree overwrite each other's classes.
+  if command -v flock >/dev/null; then
+    exec 9>"$root/.jnsq-build.lock"
+    flock 9
+    build
+    flock -u 9
+    exec 9>&-
+  else
+    build
+  fi
 fi
 
 # shellcheck source=jvm.sh
