@@ -26,7 +26,7 @@ feature=${feature:-17}
 # step). Direct buffers and code cache capped; compact object headers (JDK 25) shrink every queued message. Brokers
 # holding millions of messages in memory may prefer JAVA_OPTS=-XX:+UseG1GC.
 jvm_opts=(-Xms16m -XX:NewSize=12m -XX:SurvivorRatio=3 -XX:MaxRAMPercentage=50 -XX:MaxHeapFreeRatio=50
-          -XX:-ShrinkHeapInSteps -XX:MaxDirectMemorySize=256m -Xss512k -XX:ReservedCodeCacheSize=64m
+          -XX:-ShrinkHeapInSteps -XX:MaxDirectMemorySize=256m -Xss512k
           -XX:+ExitOnOutOfMemoryError)
 case " ${JAVA_OPTS:-} " in
   *" -XX:+Use"*GC" "*) ;; # the user chose a collector: the JVM refuses two
