@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jnsq.testing.RealProcesses;
 import io.jnsq.testing.RealProcesses.Server;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -148,6 +149,27 @@ class MalformedHttpIT {
         String answer = get(nsqd.http(), "/pi%zzng");
         assertThat(statusLine(answer)).isEqualTo("HTTP/1.1 400 Bad Request");
         assertThat(body(answer)).isEqualTo("400 Bad Request");
+    }
+
+    @Test
+    void requestTargetsThatAreNotPathsAreAnsweredAsGoAnswersThem() throws Exception {
+        // answers of the real nsqd and nsqlookupd v1.3.0 (net/http, then httprouter for the server-wide "*")
+        Map<Server, String> allow = Map.of(nsqd, "GET, OPTIONS, POST, PUT", lookupd, "GET, OPTIONS, POST");
+        for (Server s : new Server[] {nsqd, lookupd}) {
+            String star = exchange(s.http(), "GET * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertThat(statusLine(star)).isEqualTo("HTTP/1.1 405 Method Not Allowed");
+            assertThat(star).contains("Allow: " + allow.get(s) + "\r\n").contains(NSQ_JSON);
+            assertThat(body(star)).isEqualTo("{\"message\":\"METHOD_NOT_ALLOWED\"}");
+            String options = exchange(s.http(), "OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertThat(statusLine(options)).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(body(options)).isEmpty();
+            for (String target : new String[] {"ping", "*?topic=a&node=127.0.0.1:1"}) {
+                String answer = exchange(s.http(), "FOO " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                assertThat(statusLine(answer)).as(target).isEqualTo("HTTP/1.1 400 Bad Request");
+                assertThat(body(answer)).as(target).isEqualTo("400 Bad Request");
+            }
+            assertReportedOnce(s, "FOO ping");
+        }
     }
 
     /** The incident is on exactly one log line (written before the answer), with no stack trace anywhere. */

@@ -13,8 +13,12 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.WeakHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -33,6 +37,8 @@ public final class NsqHttp {
     private static final String NSQ_CONTENT_TYPE = "X-Nsq-Content-Type";
     private static final String NSQ_V1 = "nsq; version=1.0";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every method some route of a router takes, for the server-wide {@code *} target (httprouter's answer). */
+    private static final Map<Router, Set<String>> ROUTED_METHODS = Collections.synchronizedMap(new WeakHashMap<>());
 
     private NsqHttp() {
     }
@@ -68,6 +74,7 @@ public final class NsqHttp {
         allowed.add("OPTIONS");
         allowed.sort(String::compareTo);
         String allow = String.join(", ", allowed);
+        ROUTED_METHODS.computeIfAbsent(router, r -> Collections.synchronizedSet(new TreeSet<>())).addAll(allowed);
         router.route(path).order(-100).handler(ctx -> {
             if (methods.contains(ctx.request().method())) {
                 handler.accept(ctx);
@@ -112,13 +119,13 @@ public final class NsqHttp {
                 ctx.next();
             }
         });
-        router.route().order(-1000).failureHandler(ctx -> answerFailure(ctx, readsQuery, warn, bug));
+        router.route().order(-1000).failureHandler(ctx -> answerFailure(router, ctx, readsQuery, warn, bug));
         // a query or path Vert.x Web cannot decode fails the request before any route, past the failure handlers
-        router.errorHandler(400, ctx -> answerFailure(ctx, readsQuery, warn, bug));
+        router.errorHandler(400, ctx -> answerFailure(router, ctx, readsQuery, warn, bug));
     }
 
-    private static void answerFailure(RoutingContext ctx, Predicate<HttpServerRequest> readsQuery, Consumer<String> warn,
-            BiConsumer<String, Throwable> bug) {
+    private static void answerFailure(Router router, RoutingContext ctx, Predicate<HttpServerRequest> readsQuery,
+            Consumer<String> warn, BiConsumer<String, Throwable> bug) {
         Throwable failure = ctx.failure();
         if (failure instanceof HttpException e && e.getStatusCode() == 400 && e.getCause() != null) {
             failure = e.getCause(); // Vert.x Web's wrapping of a query it could not decode
@@ -133,6 +140,8 @@ public final class NsqHttp {
         } else if (request.version() == HttpVersion.HTTP_1_1 && request.getHeader("Host") == null) {
             warn.accept(incident(request, "missing required Host header"));
             goStatusError(ctx, 400, "Bad Request", "missing required Host header");
+        } else if (!request.uri().startsWith("/")) {
+            notAPath(router, ctx, warn);
         } else if (isUnreadableRequest(failure)) {
             // the body could not be read: nsqd's handlers answer 500 INTERNAL_ERROR, and the connection is done
             warn.accept(incident(request, "cannot read the request: " + failure.getMessage()));
@@ -155,6 +164,31 @@ public final class NsqHttp {
         } else {
             bug.accept(incident(request, "failed"), failure);
             error(ctx, 500, "INTERNAL_ERROR");
+        }
+    }
+
+    /**
+     * A request target that is not a path, as net/http and httprouter answer it (nsqd and nsqlookupd v1.3.0): the
+     * server-wide {@code *} gets 200 for OPTIONS and otherwise 405 with every method the server routes; anything else
+     * ({@code ping}, {@code *?a=b}) is net/http's plain 400.
+     */
+    private static void notAPath(Router router, RoutingContext ctx, Consumer<String> warn) {
+        HttpServerRequest request = ctx.request();
+        if (request.uri().equals("*")) {
+            if (request.method() == HttpMethod.OPTIONS) {
+                ctx.response().end();
+            } else {
+                Set<String> methods = ROUTED_METHODS.getOrDefault(router, Set.of("OPTIONS"));
+                String allow;
+                synchronized (methods) {
+                    allow = String.join(", ", methods);
+                }
+                ctx.response().putHeader("Allow", allow);
+                error(ctx, 405, "METHOD_NOT_ALLOWED");
+            }
+        } else {
+            warn.accept(incident(request, "not a path"));
+            goStatusError(ctx, 400, "Bad Request", null);
         }
     }
 
