@@ -32,6 +32,8 @@ final class Backlog {
     private final Consumer<IOException> onError;
 
     private final ArrayDeque<Message> prefetched = new ArrayDeque<>(0);
+    /** Default mode: per prefetched batch, the backend's read mark after it and how many of it are still here. */
+    private final ArrayDeque<long[]> batchEnds = new ArrayDeque<>(0);
     private long stored; // records in the backend not read yet, as of the last storage task
     private long writing; // messages handed to write() and not applied yet
     private boolean reading;
@@ -106,9 +108,20 @@ final class Backlog {
     /** Takes the oldest prefetched message, or null (then {@code onAvailable} runs when more is prefetched). */
     Message poll() {
         Message m;
+        long[] handedOver = null;
         synchronized (this) {
             m = prefetched.poll();
             demand = true;
+            long[] batch = m == null ? null : batchEnds.peek();
+            if (batch != null && --batch[3] == 0) {
+                handedOver = batchEnds.poll();
+            }
+        }
+        if (handedOver != null) {
+            // default mode: a whole read-ahead batch is now the owner's (memory, in flight), as nsqd's would be; until
+            // then its messages are read again after a kill -9 instead of being lost with the read-ahead
+            long[] mark = handedOver;
+            lane.execute(() -> backend.commitReads(mark));
         }
         maybePrefetch();
         return m;
@@ -191,11 +204,13 @@ final class Backlog {
     void empty() throws IOException {
         synchronized (this) {
             prefetched.clear();
+            batchEnds.clear();
         }
         await(run(() -> {
             backend.empty();
             synchronized (this) {
                 prefetched.clear();
+                batchEnds.clear();
                 stored = backend.depth();
             }
         }));
@@ -205,11 +220,13 @@ final class Backlog {
     void delete() throws IOException {
         synchronized (this) {
             prefetched.clear();
+            batchEnds.clear();
         }
         await(run(() -> {
             backend.delete();
             synchronized (this) {
                 prefetched.clear();
+                batchEnds.clear();
                 stored = 0;
             }
         }));
@@ -225,6 +242,7 @@ final class Backlog {
             synchronized (this) {
                 rest = new ArrayList<>(prefetched);
                 prefetched.clear();
+                batchEnds.clear();
             }
             if (backend.acceptsWrites()) {
                 for (Message m : rest) {
@@ -252,9 +270,9 @@ final class Backlog {
         List<Message> batch = new ArrayList<>();
         int bytes = 0;
         try {
-            if (durable) {
-                backend.holdReads(true); // what is read stays uncommitted until released
-            }
+            // what is read stays uncommitted until released: in durable mode once the owner has nothing read from here
+            // unfinished (releaseReads), otherwise batch by batch as the read-ahead is handed over (poll)
+            backend.holdReads(true);
             byte[] record;
             while (batch.size() < PREFETCH_MESSAGES && bytes < PREFETCH_BYTES && (record = backend.poll()) != null) {
                 batch.add(Message.decode(record));
@@ -263,8 +281,12 @@ final class Backlog {
         } catch (IOException | RuntimeException e) {
             onError.accept(e instanceof IOException io ? io : new IOException(e.getMessage(), e));
         }
+        long[] mark = !durable && !batch.isEmpty() ? backend.readMark() : null;
         synchronized (this) {
             prefetched.addAll(batch);
+            if (mark != null) {
+                batchEnds.add(new long[] {mark[0], mark[1], mark[2], batch.size()});
+            }
             stored = backend.depth();
             reading = false;
             demand = false;

@@ -23,6 +23,15 @@ public interface BackendQueue extends Closeable {
     default void holdReads(boolean hold) {
     }
 
+    /** Where reading has got to (opaque), or null for a backend without read positions. */
+    default long[] readMark() {
+        return null;
+    }
+
+    /** While reads are held, moves the persisted read position up to {@code mark} (from {@link #readMark}). */
+    default void commitReads(long[] mark) {
+    }
+
     /** Takes the oldest message, or returns {@code null} when the queue is empty. */
     byte[] poll() throws java.io.IOException;
 

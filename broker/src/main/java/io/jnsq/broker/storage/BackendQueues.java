@@ -167,6 +167,16 @@ public class BackendQueues implements AutoCloseable {
         }
 
         @Override
+        public long[] readMark() {
+            return q.readMark();
+        }
+
+        @Override
+        public void commitReads(long[] mark) {
+            q.commitReads(mark);
+        }
+
+        @Override
         public void empty() throws IOException {
             q.empty();
         }

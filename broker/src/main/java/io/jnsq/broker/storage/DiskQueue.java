@@ -56,6 +56,9 @@ public final class DiskQueue implements BackendQueue {
     private long committedReadFileNum;
     private long committedReadPos;
     private long committedDepthDelta;
+    /** Records read since open, and how many of them the committed read position is past (see {@link #commitReads}). */
+    private long readCount;
+    private long committedReadCount;
     private boolean holdReads;
 
     private FileChannel writer;
@@ -154,7 +157,37 @@ public final class DiskQueue implements BackendQueue {
             committedReadFileNum = readFileNum;
             committedReadPos = readPos;
             committedDepthDelta = 0;
+            committedReadCount = readCount;
         }
+    }
+
+    /** Where reading has got to, for a later {@link #commitReads}. */
+    @Override
+    public synchronized long[] readMark() {
+        return new long[] {readFileNum, readPos, readCount};
+    }
+
+    /**
+     * While reads are held: the persisted read position moves up to {@code mark} (an earlier {@link #readMark}), and
+     * the segments wholly before it go; reads after the mark stay held. A mark from before an empty is ignored.
+     */
+    @Override
+    public synchronized void commitReads(long[] mark) {
+        if (!holdReads || mark[2] <= committedReadCount) {
+            return;
+        }
+        for (long f = committedReadFileNum; f < mark[0]; f++) {
+            try {
+                Files.deleteIfExists(segment(f));
+            } catch (IOException e) {
+                LOG.warnf("%s: cannot delete the read segment %s: %s", name, segment(f).getFileName(), e.getMessage());
+            }
+        }
+        committedReadFileNum = mark[0];
+        committedReadPos = mark[1];
+        committedDepthDelta -= mark[2] - committedReadCount;
+        committedReadCount = mark[2];
+        dirty = true;
     }
 
     @Override
@@ -313,6 +346,7 @@ public final class DiskQueue implements BackendQueue {
             byte[] record = readRecord();
             if (record != null) {
                 depth--;
+                readCount++;
                 if (holdReads) {
                     committedDepthDelta++;
                 }
@@ -433,6 +467,7 @@ public final class DiskQueue implements BackendQueue {
         committedReadFileNum = readFileNum;
         committedReadPos = 0;
         committedDepthDelta = 0;
+        committedReadCount = readCount;
         writeMetadata();
     }
 

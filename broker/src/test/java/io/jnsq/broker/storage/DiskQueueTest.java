@@ -148,6 +148,34 @@ class DiskQueueTest {
     }
 
     @Test
+    void heldReadsCommittedUpToAMarkAreNotReadAgainAfterACrash() throws IOException {
+        DiskQueue q = open(40, 1); // a few records per segment: the mark's earlier segments go
+        for (int i = 0; i < 12; i++) {
+            q.put(msg(i));
+        }
+        q.holdReads(true);
+        for (int i = 0; i < 7; i++) {
+            q.poll();
+        }
+        long[] mark = q.readMark(); // the read-ahead so far is handed over
+        q.poll();
+        q.poll();
+        q.commitReads(mark);
+        q.commitReads(mark); // twice is once
+        q.sync();
+        assertThat(q.depth()).isEqualTo(3);
+        // no close(): as after kill -9; what was read after the mark is read again, nothing before it
+        try (DiskQueue again = open(40, 1)) {
+            assertThat(again.depth()).isEqualTo(5);
+            assertThat(drain(again)).isEqualTo(expected(7, 12));
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".dat") && !f.toString().contains("meta")).count())
+                    .as("segments before the mark deleted").isLessThanOrEqualTo(3);
+        }
+    }
+
+    @Test
     void corruptSegmentIsSkippedAndReported() throws IOException {
         try (DiskQueue q = open(100, 2500)) {
             for (int i = 0; i < 30; i++) {
