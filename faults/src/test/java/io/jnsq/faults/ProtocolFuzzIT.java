@@ -35,8 +35,12 @@ class ProtocolFuzzIT {
 
     private static final long SEED = Long.getLong("jnsq.fuzz.seed", 16L);
     private static final int ROUNDS = Boolean.getBoolean("jnsq.soak") ? 5_000 : 300;
-    /** What an HTTP answer's body may be: empty, NSQ's JSON, OK, nsqd's text /stats, or Go's "<code> <reason>". */
-    private static final Pattern HTTP_BODY = Pattern.compile("(?s)|\\{.*\\}|OK|\\d{3} [A-Za-z ]+(: [A-Za-z ]+)?|nsqd v.*");
+    /**
+     * What an HTTP answer's body may be: empty, NSQ's JSON (an object, or what /config answers: an array, a string, a
+     * number), OK, nsqd's text /stats, or Go's "<code> <reason>".
+     */
+    private static final Pattern HTTP_BODY =
+            Pattern.compile("(?s)|\\{.*\\}|\\[.*\\]|\".*\"|-?\\d+|OK|\\d{3} [A-Za-z ]+(: [A-Za-z ]+)?|nsqd v.*");
 
     @TempDir
     static Path tmp;
