@@ -1,6 +1,5 @@
 package io.jnsq.broker;
 
-import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
@@ -22,11 +21,6 @@ public final class EventLoops implements ConfigSource {
 
     private static int perCpu() {
         return Math.max(1, Runtime.getRuntime().availableProcessors());
-    }
-
-    @Override
-    public Map<String, String> getProperties() {
-        return Map.of(PROPERTY, Integer.toString(perCpu()));
     }
 
     @Override

@@ -55,8 +55,7 @@ public final class DiskQueue implements BackendQueue {
     /** Read position made durable in the metadata; may lag {@link #readPos} (see {@link #holdReads}). */
     private long committedReadFileNum;
     private long committedReadPos;
-    private long committedDepthDelta;
-    /** Records read since open, and how many of them the committed read position is past (see {@link #commitReads}). */
+    /** Records read since open, and how many of them the committed read position is past (held: the rest). */
     private long readCount;
     private long committedReadCount;
     private boolean holdReads;
@@ -144,20 +143,12 @@ public final class DiskQueue implements BackendQueue {
      * are read again (at least once) instead of being lost with a consumer that had not finished them.
      */
     public synchronized void holdReads(boolean hold) {
+        if (hold && !holdReads) {
+            commitTo(readFileNum, readPos, readCount); // nothing read is held yet
+        }
         this.holdReads = hold;
         if (!hold) {
-            // the segments read while held were kept for a crash; now they go
-            for (long f = committedReadFileNum; f < readFileNum; f++) {
-                try {
-                    Files.deleteIfExists(segment(f));
-                } catch (IOException e) {
-                    LOG.warnf("%s: cannot delete the read segment %s: %s", name, segment(f).getFileName(), e.getMessage());
-                }
-            }
-            committedReadFileNum = readFileNum;
-            committedReadPos = readPos;
-            committedDepthDelta = 0;
-            committedReadCount = readCount;
+            commitTo(readFileNum, readPos, readCount); // the segments read while held were kept for a crash; now they go
         }
     }
 
@@ -173,20 +164,23 @@ public final class DiskQueue implements BackendQueue {
      */
     @Override
     public synchronized void commitReads(long[] mark) {
-        if (!holdReads || mark[2] <= committedReadCount) {
-            return;
+        if (holdReads && mark[2] > committedReadCount) {
+            commitTo(mark[0], mark[1], mark[2]);
         }
-        for (long f = committedReadFileNum; f < mark[0]; f++) {
+    }
+
+    /** The committed read position becomes {@code fileNum}/{@code pos}, {@code count} records in; earlier segments go. */
+    private void commitTo(long fileNum, long pos, long count) {
+        for (long f = committedReadFileNum; f < fileNum; f++) {
             try {
                 Files.deleteIfExists(segment(f));
             } catch (IOException e) {
                 LOG.warnf("%s: cannot delete the read segment %s: %s", name, segment(f).getFileName(), e.getMessage());
             }
         }
-        committedReadFileNum = mark[0];
-        committedReadPos = mark[1];
-        committedDepthDelta -= mark[2] - committedReadCount;
-        committedReadCount = mark[2];
+        committedReadFileNum = fileNum;
+        committedReadPos = pos;
+        committedReadCount = count;
         dirty = true;
     }
 
@@ -347,9 +341,6 @@ public final class DiskQueue implements BackendQueue {
             if (record != null) {
                 depth--;
                 readCount++;
-                if (holdReads) {
-                    committedDepthDelta++;
-                }
                 dirty = true;
                 return record;
             }
@@ -466,7 +457,6 @@ public final class DiskQueue implements BackendQueue {
         depth = 0;
         committedReadFileNum = readFileNum;
         committedReadPos = 0;
-        committedDepthDelta = 0;
         committedReadCount = readCount;
         writeMetadata();
     }
@@ -725,7 +715,7 @@ public final class DiskQueue implements BackendQueue {
     private void writeMetadata() throws IOException {
         long rf = holdReads ? committedReadFileNum : readFileNum;
         long rp = holdReads ? committedReadPos : readPos;
-        long d = holdReads ? depth + committedDepthDelta : depth;
+        long d = holdReads ? depth + readCount - committedReadCount : depth; // held reads are still in the queue
         String text = d + "\n" + rf + "," + rp + "\n" + writeFileNum + "," + writePos + "\n";
         Path tmp = dir.resolve(name + ".diskqueue.meta.dat.tmp");
         try (FileChannel ch = files.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
