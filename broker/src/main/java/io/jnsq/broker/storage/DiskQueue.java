@@ -171,6 +171,9 @@ public final class DiskQueue implements BackendQueue {
 
     /** The committed read position becomes {@code fileNum}/{@code pos}, {@code count} records in; earlier segments go. */
     private void commitTo(long fileNum, long pos, long count) {
+        if (fileNum == committedReadFileNum && pos == committedReadPos && count == committedReadCount) {
+            return; // nothing new: an untouched queue stays clean, and closes without writing its metadata
+        }
         for (long f = committedReadFileNum; f < fileNum; f++) {
             try {
                 Files.deleteIfExists(segment(f));
@@ -526,10 +529,7 @@ public final class DiskQueue implements BackendQueue {
         if (closed) {
             return;
         }
-        if (holdReads) {
-            dirty = true; // the read position on disk is the held one: write the real one
-        }
-        holdReads(false);
+        holdReads(false); // marks the queue dirty when reads were held: the position on disk is the held one
         sync(); // only when something changed: thousands of untouched queues close without an fsync each
         closeFiles();
         closed = true;

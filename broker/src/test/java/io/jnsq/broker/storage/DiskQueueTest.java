@@ -176,6 +176,17 @@ class DiskQueueTest {
     }
 
     @Test
+    void aQueueThatNothingWasReadFromClosesWithoutWritingAFile() throws IOException {
+        DiskQueue q = open(10_000, 1);
+        q.holdReads(true); // as every prefetch does, on a queue that is empty
+        assertThat(q.poll()).isNull();
+        q.holdReads(true);
+        q.sync();
+        q.close();
+        assertThat(files()).as("thousands of idle topics cost no files").isEmpty();
+    }
+
+    @Test
     void corruptSegmentIsSkippedAndReported() throws IOException {
         try (DiskQueue q = open(100, 2500)) {
             for (int i = 0; i < 30; i++) {
