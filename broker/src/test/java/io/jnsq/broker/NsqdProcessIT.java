@@ -74,6 +74,54 @@ class NsqdProcessIT {
         assertThat(out).contains("invalid duration \"soon\"");
     }
 
+    /**
+     * A SIGTERM at any moment of the start (a pod deleted while it starts, Ctrl-C on bin/quickstart) stops the
+     * daemon: one came after the signal handlers were installed but before Quarkus ran the application was lost, and
+     * nsqd went on serving. The signals are sent across the time a start takes on this machine.
+     */
+    @Test
+    void aSigtermAtAnyMomentOfTheStartStopsIt() throws Exception {
+        long start = System.nanoTime();
+        Process first = startedNsqd();
+        long startNanos = System.nanoTime() - start;
+        first.toHandle().destroy();
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        for (int percent = 20; percent <= 100; percent += 5) {
+            int tcp = freePort();
+            int http = freePort();
+            Process p = nsqd("--tcp-address=127.0.0.1:" + tcp, "--http-address=127.0.0.1:" + http, "--data-path=" + data)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                TimeUnit.NANOSECONDS.sleep(startNanos * percent / 100);
+                p.toHandle().destroy(); // SIGTERM
+                assertThat(p.waitFor(20, TimeUnit.SECONDS))
+                        .as("nsqd stopped after a SIGTERM %d%% into its start", percent).isTrue();
+                assertThat(p.exitValue()).as("exit code").isIn(0, 143); // 143: before the JVM had the handlers
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private Process startedNsqd() throws Exception {
+        int http = freePort();
+        Process p = nsqd("--tcp-address=127.0.0.1:" + freePort(), "--http-address=127.0.0.1:" + http,
+                "--data-path=" + data).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        HttpClient client = HttpClient.newHttpClient();
+        URI ping = URI.create("http://127.0.0.1:" + http + "/ping");
+        for (long deadline = System.currentTimeMillis() + 60_000; System.currentTimeMillis() < deadline; Thread.sleep(5)) {
+            try {
+                if (client.send(HttpRequest.newBuilder(ping).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    return p;
+                }
+            } catch (IOException e) {
+                // not yet listening
+            }
+        }
+        p.destroyForcibly();
+        throw new AssertionError("nsqd did not answer /ping within 60 s");
+    }
+
     @Test
     void servesWithGoStyleFlagsAndStopsCleanlyOnSigterm() throws Exception {
         int tcp = freePort();

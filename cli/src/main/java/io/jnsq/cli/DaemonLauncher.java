@@ -1,6 +1,7 @@
 package io.jnsq.cli;
 
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.QuarkusBindException;
 import java.net.BindException;
 import java.util.Map;
@@ -53,10 +54,30 @@ public final class DaemonLauncher {
         quarkusConfig.apply(o).forEach(System::setProperty);
         fromCommandLine = o;
         for (String signal : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> Quarkus.asyncExit(0));
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+                stopRequested = true; // Quarkus.asyncExit does nothing before Quarkus runs the application
+                Quarkus.asyncExit(0);
+            });
         }
         IdleMemory.watch();
-        Quarkus.run(args);
+        Quarkus.run(Serve.class, args);
+    }
+
+    private static volatile boolean stopRequested;
+
+    /**
+     * The application Quarkus runs once started: it serves until a signal asks it to stop, also a signal that came
+     * while Quarkus was still starting (Kubernetes stopping a pod that was starting; Ctrl-C on {@code bin/quickstart}),
+     * which {@link Quarkus#asyncExit} alone would have lost, leaving the daemon running.
+     */
+    public static final class Serve implements QuarkusApplication {
+        @Override
+        public int run(String... args) {
+            if (!stopRequested) {
+                Quarkus.waitForExit();
+            }
+            return 0;
+        }
     }
 
     /**
