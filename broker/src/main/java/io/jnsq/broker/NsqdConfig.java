@@ -21,12 +21,12 @@ final class NsqdConfig {
 
     private final NsqdOptions opts;
     private final Event<LookupdAddressesChanged> lookupdChanges;
-    private final CommandLine.Model.CommandSpec spec;
+    /** The flags' picocli model, built at the first GET /config (reflection over every flag: not at start-up). */
+    private CommandLine.Model.CommandSpec spec;
 
     NsqdConfig(NsqdOptions opts, Event<LookupdAddressesChanged> lookupdChanges) {
         this.opts = opts;
         this.lookupdChanges = lookupdChanges;
-        this.spec = CommandLine.Model.CommandSpec.forAnnotatedObject(opts);
     }
 
     /** The value nsqd would return as JSON, or null for an unknown option. */
@@ -50,7 +50,7 @@ final class NsqdConfig {
         if (name.equals("log_level")) {
             return Math.max(2, LEVELS.indexOf(opts.logLevel.toLowerCase()));
         }
-        for (OptionSpec o : spec.options()) {
+        for (OptionSpec o : spec().options()) {
             String cfg = o.longestName().replaceFirst("^--", "").replace('-', '_');
             if (cfg.equals(name) && !cfg.equals("help") && !cfg.equals("version")) {
                 Object v = o.getValue();
@@ -58,6 +58,13 @@ final class NsqdConfig {
             }
         }
         return null;
+    }
+
+    private synchronized CommandLine.Model.CommandSpec spec() {
+        if (spec == null) {
+            spec = CommandLine.Model.CommandSpec.forAnnotatedObject(opts);
+        }
+        return spec;
     }
 
     /** Applies a PUT; returns nsqd's error message or null. */
