@@ -23,13 +23,14 @@ feature=${feature:-17}
 # through a memory queue die young instead of being promoted (a smaller young generation tripled the old one under
 # load), and grows up to half the RAM (or the container's limit); after a load, the daemon asks for one full
 # collection once idle (io.jnsq.cli.IdleMemory) and the heap shrinks to twice what is live (MaxHeapFreeRatio, in one
-# step). Direct buffers and code cache capped; compact object headers (JDK 25) shrink every queued message. Brokers
-# holding millions of messages in memory may prefer JAVA_OPTS=-XX:+UseG1GC.
-# The JIT compiles a method after 5x the JDK's default call counts: on two cores its threads took two thirds of the
-# CPU a start used (C1 and C2 compiled ~2,000 start-up methods that run a few hundred times, then never again), and
-# the main thread waited for a core. Hot paths pass the higher counts within milliseconds of load.
+# step). Direct buffers capped (the code cache is not); compact object headers (JDK 25) shrink every queued
+# message. Brokers holding millions of messages in memory may prefer JAVA_OPTS=-XX:+UseG1GC.
+# The JIT compiles a method after twice the JDK's default call counts: on two cores its threads took two thirds of
+# the CPU a start used (C1 and C2 compiled ~2,000 start-up methods that run a few hundred times, then never again)
+# while the main thread waited for a core. 2x took ~40 ms off the time to /ping; 5x took ~100 ms but halved HTTP
+# /pub throughput in the first 5 s after a start (compare.sh WARM=0), so 2x it is.
 jvm_opts=(-Xms16m -XX:NewSize=12m -XX:SurvivorRatio=3 -XX:MaxRAMPercentage=50 -XX:MaxHeapFreeRatio=50
-          -XX:-ShrinkHeapInSteps -XX:MaxDirectMemorySize=256m -Xss512k -XX:CompileThresholdScaling=5
+          -XX:-ShrinkHeapInSteps -XX:MaxDirectMemorySize=256m -Xss512k -XX:CompileThresholdScaling=2
           -XX:+ExitOnOutOfMemoryError)
 case " ${JAVA_OPTS:-} " in
   *" -XX:+Use"*GC" "*) ;; # the user chose a collector: the JVM refuses two

@@ -55,9 +55,7 @@ opts=("${jvm_opts[@]}")
 aot="${target%.jar}.aot"
 if [ -z "$main" ] && [ "${JNSQ_AOT:-1}" != "0" ] && [ "$feature" -ge 25 ] 2>/dev/null && [ "$aot" -nt "$target" ] \
    && [ "$aot" -nt "$root/bin/lib/jvm.sh" ]; then
-  # The cache's method profiles are not replayed: replaying them queued C2 compilations of start-up code that
-  # competed with the main thread for the cores (start to /ping 0.58 s with, 0.51 s without, median of 9 each).
-  aot_opts=("-XX:AOTCache=$aot" -Xlog:aot=off -Xlog:cds=off -XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining)
+  aot_opts=("-XX:AOTCache=$aot" -Xlog:aot=off -Xlog:cds=off)
   # shellcheck disable=SC2086
   if [ -z "${JAVA_OPTS:-}" ] || "$java" "${opts[@]}" ${JAVA_OPTS} "${aot_opts[@]}" -cp "$target" -version >/dev/null 2>&1; then
     opts+=("${aot_opts[@]}")
