@@ -109,18 +109,18 @@ class AdminOidcSignInIT {
                 "carol:" + OpenBSDBCrypt.generate("2y", "carol-password".toCharArray(), salt, 5) + ":admin\n");
         Path secretFile = Files.writeString(tmp.resolve("client-secret"), SECRET + "\n");
         String nsqdFlag = "--nsqd-http-address=127.0.0.1:" + nsqd.http();
-        bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + admin, nsqdFlag, "--users-file=" + users,
+        RealProcesses.Run adminRun = bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + admin, nsqdFlag, "--users-file=" + users,
                 "--oidc-issuer=" + provider.issuer(), "--oidc-client-id=nsqadmin", "--oidc-client-secret-file=" + secretFile,
                 "--oidc-scope=groups", "--oidc-admin-group=nsq-admins",
                 "--notification-http-endpoint=http://127.0.0.1:" + notifications.getAddress().getPort() + "/n");
-        bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + wrongSecretAdmin, nsqdFlag, "--base-path=/admin",
+        RealProcesses.Run wrongSecretRun = bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + wrongSecretAdmin, nsqdFlag, "--base-path=/admin",
                 "--oidc-issuer=" + provider.issuer(), "--oidc-client-id=nsqadmin", "--oidc-client-secret=not-the-secret",
                 "--oidc-admin-group=nsq-admins");
-        bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + noProviderAdmin, nsqdFlag,
+        RealProcesses.Run noProviderRun = bin.run(null, "nsqadmin", "--http-address=127.0.0.1:" + noProviderAdmin, nsqdFlag,
                 "--oidc-issuer=" + deadIssuer, "--oidc-client-id=nsqadmin", "--oidc-client-secret=whatever");
-        await(() -> get(admin, "/ping").equals("OK"), "nsqadmin answers /ping");
-        await(() -> get(wrongSecretAdmin, "/admin/ping").equals("OK"), "nsqadmin with a wrong secret answers /ping");
-        await(() -> get(noProviderAdmin, "/ping").equals("OK"), "nsqadmin without its provider answers /ping");
+        RealProcesses.awaitPing(adminRun, admin, "/ping", "nsqadmin");
+        RealProcesses.awaitPing(wrongSecretRun, wrongSecretAdmin, "/admin/ping", "nsqadmin with a wrong secret");
+        RealProcesses.awaitPing(noProviderRun, noProviderAdmin, "/ping", "nsqadmin without its provider");
     }
 
     @AfterAll

@@ -125,6 +125,20 @@ public final class RealProcesses implements AutoCloseable {
         return new Server(run, tcp, http);
     }
 
+    /**
+     * Waits until {@code run}, a server started with {@link #run}, answers {@code OK} on {@code path} at {@code port};
+     * fails with what it printed as soon as it exits (a port taken meanwhile, a bad flag) instead of waiting 60 s.
+     */
+    public static void awaitPing(Run run, int port, String path, String what) throws InterruptedException {
+        await(() -> {
+            if (!run.process().isAlive()) {
+                throw new AssertionError(what + ": exited with " + run.process().exitValue() + ": " + read(run.out())
+                        + read(run.log()));
+            }
+            return get(port, path).equals("OK");
+        }, what + " answers " + path);
+    }
+
     private static final class PortTaken extends AssertionError {
         PortTaken(String message) {
             super(message);
