@@ -71,6 +71,11 @@ case $module in
       timeout 1 cat <&3 >/dev/null
       exec 3>&-
     fi
+    # then a few seconds of load (TCP publishers and a consumer, HTTP publishes), so that the cache's method profiles
+    # are those of a broker at work and the JIT compiles the hot paths early after a start
+    if [ -n "$tcp" ] && command -v python3 >/dev/null; then
+      timeout 60 python3 "$root/bin/lib/aot-load.py" "$tcp" "$http" || say "the training load failed (the cache is kept)"
+    fi
     post "/topic/empty?topic=aot"; post "/topic/delete?topic=aot" ;;
   lookupd)
     tcp=$(port "TCP: listening on")
