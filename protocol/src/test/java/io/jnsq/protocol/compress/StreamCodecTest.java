@@ -55,4 +55,38 @@ class StreamCodecTest {
         assertThat(new String(reader.decode(part, 0, part.length))).isEqualTo("OK frame one");
         assertThat(new String(reader.decode(second, 0, second.length))).isEqualTo("and two");
     }
+
+    @Test
+    void deflateDecodesCorrectlyWhileAnotherThreadEncodes() throws Exception {
+        // a client's reader thread decodes what the broker sends while its consumer threads encode FINs on the same
+        // codec: with one shared buffer the decoded frames were overwritten now and then, and nsq_tail over deflate
+        // stopped after ~200 of 300 messages (the real nsqd too), waiting for a frame size that was never sent
+        DeflateCodec broker = new DeflateCodec(6);
+        DeflateCodec client = new DeflateCodec(6);
+        String line = "compressible ".repeat(80) + "\n";
+        java.util.List<byte[]> wire = new java.util.ArrayList<>();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 2_000; i++) {
+            wire.add(broker.encode((i + line).getBytes()));
+            expected.append(i).append(line);
+        }
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread fins = new Thread(() -> {
+            byte[] fin = "FIN 0123456789abcdef\n".getBytes();
+            while (!done.get()) {
+                client.encode(fin);
+            }
+        });
+        fins.start();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try {
+            for (byte[] part : wire) {
+                got.write(client.decode(part, 0, part.length));
+            }
+        } finally {
+            done.set(true);
+            fins.join();
+        }
+        assertThat(got.toString()).isEqualTo(expected.toString());
+    }
 }
