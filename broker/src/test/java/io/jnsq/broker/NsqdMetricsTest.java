@@ -219,7 +219,7 @@ class NsqdMetricsTest {
                 .contains("# TYPE nsq_topic_depth gauge\n")
                 .contains("# HELP nsq_topic_depth ")
                 .contains("jvm_memory_used_bytes{")
-                .contains("jvm_gc_pause_seconds", "jvm_threads_live_threads", "jvm_classes_loaded_classes", "jvm_info_total{")
+                .contains("jvm_gc_memory_allocated_bytes_total", "jvm_threads_live_threads", "jvm_classes_loaded_classes", "jvm_info_total{")
                 .contains("process_uptime_seconds", "system_cpu_count", "process_files_open_files")
                 .doesNotContain("tcp_bytes_read"); // Vert.x's per-read transport meters cost throughput: not built in
         assertThat(samples(text.body())).containsEntry("nsq_topic_messages_total{topic=\"m_formats\"}", 1.0);
