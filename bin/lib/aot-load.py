@@ -46,11 +46,11 @@ def publish(port, total):
     s = connect(port)
     frames = Frames(s)
     frames.next()  # IDENTIFY's OK
+    mpub = b''.join(struct.pack('>i', len(BODY)) + BODY for _ in range(20))
+    batch = b''.join(b'PUB aot\n' + struct.pack('>i', len(BODY)) + BODY for _ in range(100))
+    batch += b'MPUB aot\n' + struct.pack('>ii', 4 + len(mpub), 20) + mpub
     sent = 0
     while sent < total:
-        batch = b''.join(b'PUB aot\n' + struct.pack('>i', len(BODY)) + BODY for _ in range(100))
-        mpub = b''.join(struct.pack('>i', len(BODY)) + BODY for _ in range(20))
-        batch += b'MPUB aot\n' + struct.pack('>ii', 4 + len(mpub), 20) + mpub
         s.sendall(batch)
         for _ in range(101):
             frames.next()

@@ -114,14 +114,7 @@ public final class RealProcesses implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--tcp-address=127.0.0.1:" + tcp, "--http-address=127.0.0.1:" + http));
         args.addAll(List.of(flags));
         Run run = run(null, binary, args.toArray(String[]::new));
-        await(() -> {
-            if (!run.process().isAlive()) {
-                String said = read(run.out()) + read(run.log());
-                String message = binary + " exited with " + run.process().exitValue() + ": " + said;
-                throw said.contains("seems to be in use") ? new PortTaken(message) : new AssertionError(message);
-            }
-            return get(http, "/ping").equals("OK");
-        }, binary + " answers /ping");
+        awaitPing(run, http, "/ping", binary);
         return new Server(run, tcp, http);
     }
 
@@ -132,8 +125,9 @@ public final class RealProcesses implements AutoCloseable {
     public static void awaitPing(Run run, int port, String path, String what) throws InterruptedException {
         await(() -> {
             if (!run.process().isAlive()) {
-                throw new AssertionError(what + ": exited with " + run.process().exitValue() + ": " + read(run.out())
-                        + read(run.log()));
+                String said = read(run.out()) + read(run.log());
+                String message = what + " exited with " + run.process().exitValue() + ": " + said;
+                throw said.contains("seems to be in use") ? new PortTaken(message) : new AssertionError(message);
             }
             return get(port, path).equals("OK");
         }, what + " answers " + path);
