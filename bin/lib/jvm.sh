@@ -29,6 +29,10 @@ feature=${feature:-17}
 # the CPU a start used (C1 and C2 compiled ~2,000 start-up methods that run a few hundred times, then never again)
 # while the main thread waited for a core. 2x took ~40 ms off the time to /ping; 5x took ~100 ms but halved HTTP
 # /pub throughput in the first 5 s after a start (compare.sh WARM=0), so 2x it is.
+# On JDK 25 the JVM also gives back to the system, every 5 s, what its own native allocations freed (glibc keeps it
+# otherwise: the compilers' arenas of start-up alone are ~5 MB of an idle broker's RSS); the trim of a small native
+# heap takes well under a millisecond, off the application's threads. (JDK 17 has the flag only from some update on,
+# as an experimental one: a JVM that does not know it refuses to start.)
 jvm_opts=(-Xms16m -XX:NewSize=12m -XX:SurvivorRatio=3 -XX:MaxRAMPercentage=50 -XX:MaxHeapFreeRatio=50
           -XX:-ShrinkHeapInSteps -XX:MaxDirectMemorySize=256m -Xss512k -XX:CompileThresholdScaling=2
           -XX:+ExitOnOutOfMemoryError)
@@ -37,5 +41,5 @@ case " ${JAVA_OPTS:-} " in
   *) jvm_opts+=(-XX:+UseSerialGC) ;;
 esac
 if [ "$feature" -ge 25 ] 2>/dev/null; then
-  jvm_opts+=(-XX:+UseCompactObjectHeaders)
+  jvm_opts+=(-XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=5000)
 fi

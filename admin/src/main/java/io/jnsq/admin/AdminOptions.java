@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** nsqadmin's command-line flags, with nsqadmin's names and defaults. */
-@Command(name = "nsqadmin", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
+@Command(name = "nsqadmin", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+        versionProvider = NsqVersion.class, sortOptions = false,
         description = "jnsq nsqadmin: the NSQ web console and its JSON API (NSQ v1.3.0's).")
 public class AdminOptions implements GoFlags.Validating {
 

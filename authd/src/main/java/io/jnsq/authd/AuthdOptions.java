@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** nsq_authd's flags. */
-@Command(name = "nsq_authd", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
+@Command(name = "nsq_authd", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+        versionProvider = NsqVersion.class, sortOptions = false,
         description = "Answers nsqd's --auth-http-address queries (GET /auth) from a file of identities and permissions.")
 public final class AuthdOptions implements GoFlags.Validating {
 

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bench_reader}: consumes with RDY {@code --rdy} on one connection per core for {@code --runfor}. */
-@Command(name = "bench_reader", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class,
+@Command(name = "bench_reader", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+        versionProvider = NsqVersion.class,
         description = "Consumes (and FINs) as fast as nsqd delivers and reports the rate.")
 public final class BenchReader implements Callable<Integer> {
 

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bench_writer}: MPUB batches from one connection per core for {@code --runfor}, then NSQ's summary line. */
-@Command(name = "bench_writer", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class,
+@Command(name = "bench_writer", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+        versionProvider = NsqVersion.class,
         description = "Publishes as fast as nsqd accepts (MPUB batches) and reports the rate.")
 public final class BenchWriter implements Callable<Integer> {
 

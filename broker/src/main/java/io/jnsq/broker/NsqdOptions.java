@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** nsqd's command-line flags, with nsqd's names and defaults. One instance per process, shared as a CDI bean. */
-@Command(name = "nsqd", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
+@Command(name = "nsqd", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+        versionProvider = NsqVersion.class, sortOptions = false,
         description = "jnsq nsqd: the NSQ broker (TCP protocol V2 and HTTP API of NSQ v1.3.0).")
 public class NsqdOptions implements GoFlags.Validating {
 

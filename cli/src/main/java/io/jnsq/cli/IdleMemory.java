@@ -2,6 +2,7 @@ package io.jnsq.cli;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -24,7 +25,6 @@ public final class IdleMemory {
     static final long SMALL_HEAP = 32L << 20;
     static final int GROWTH = 3;
     private static final long CHECK_MILLIS = 2_000;
-    private static final Logger LOG = Logger.getLogger(IdleMemory.class);
 
     private final LongSupplier collections;
     private final LongSupplier committedHeap;
@@ -42,17 +42,22 @@ public final class IdleMemory {
         this.release = release;
     }
 
-    /** Watches this JVM from a daemon thread of its own. */
+    /**
+     * Watches this JVM from a daemon thread of its own, which looks the collectors up only after its first wait: the
+     * management beans take ~30 ms of CPU to set up, which a daemon's start should not wait for nor share a core with.
+     */
     public static void watch() {
-        List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
-        IdleMemory idle = new IdleMemory(() -> gcs.stream().mapToLong(g -> Math.max(0, g.getCollectionCount())).sum(),
-                () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted(),
-                () -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), IdleMemory::release);
         Thread t = new Thread(() -> {
             try {
+                Thread.sleep(CHECK_MILLIS);
+                List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
+                MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+                IdleMemory idle = new IdleMemory(() -> gcs.stream().mapToLong(g -> Math.max(0, g.getCollectionCount())).sum(),
+                        () -> memory.getHeapMemoryUsage().getCommitted(), () -> memory.getHeapMemoryUsage().getUsed(),
+                        IdleMemory::release);
                 while (true) {
-                    Thread.sleep(CHECK_MILLIS);
                     idle.check(System.nanoTime());
+                    Thread.sleep(CHECK_MILLIS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -88,7 +93,7 @@ public final class IdleMemory {
         System.gc();
         trimNativeHeap();
         long after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-        LOG.debugf("idle: heap %d MB -> %d MB, native heap trimmed", before >> 20, after >> 20);
+        Logger.getLogger(IdleMemory.class).debugf("idle: heap %d MB -> %d MB, native heap trimmed", before >> 20, after >> 20);
     }
 
     /** glibc's malloc_trim, through the JVM's own diagnostic command (jcmd System.trim_native_heap). */
@@ -97,7 +102,7 @@ public final class IdleMemory {
             javax.management.ObjectName name = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
             ManagementFactory.getPlatformMBeanServer().invoke(name, "systemTrimNativeHeap", null, null);
         } catch (Exception | LinkageError e) {
-            LOG.debugf("idle: no native heap trim on this JVM: %s", e.getMessage());
+            Logger.getLogger(IdleMemory.class).debugf("idle: no native heap trim on this JVM: %s", e.getMessage());
         }
     }
 }

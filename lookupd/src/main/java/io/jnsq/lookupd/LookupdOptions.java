@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** nsqlookupd's command-line flags, with nsqlookupd's names and defaults. */
-@Command(name = "nsqlookupd", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
+@Command(name = "nsqlookupd", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+        versionProvider = NsqVersion.class, sortOptions = false,
         description = "jnsq nsqlookupd: the NSQ discovery service (TCP protocol V1 and HTTP API of NSQ v1.3.0).")
 public class LookupdOptions implements GoFlags.Validating {
 

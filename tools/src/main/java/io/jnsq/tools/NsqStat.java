@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
  * and prints one line per interval for a channel, summed over the nodes: ingress and egress rates, depth (memory and
  * disk), in-flight, deferred, requeued, timed out, messages and clients. A header every 25 lines, as NSQ's does.
  */
-@Command(name = "nsq_stat", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
+@Command(name = "nsq_stat", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+        versionProvider = NsqVersion.class, sortOptions = false,
         description = "Prints a channel's stats, summed over every nsqd that has its topic, at an interval.")
 public final class NsqStat implements Callable<Integer> {
 

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * channel of its own unless {@code --channel} is given. With {@code -n} it stops after that many; a message is
  * finished only once it has been printed, so one taken but not printed goes back to the channel.
  */
-@Command(name = "nsq_tail", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
+@Command(name = "nsq_tail", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+        versionProvider = NsqVersion.class, sortOptions = false,
         description = "Prints the messages of NSQ topics to standard output.")
 public final class NsqTail implements Callable<Integer> {
 

@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
  * default), size or interval, optionally gzipped. A message is finished only once it is synced to disk, so a crash
  * re-delivers rather than loses.
  */
-@Command(name = "nsq_to_file", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
+@Command(name = "nsq_to_file", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+        versionProvider = NsqVersion.class, sortOptions = false,
         description = "Writes the messages of NSQ topics to local files.")
 public final class NsqToFile implements Callable<Integer> {
 

@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * (URL-escaped) into a GET address, from {@code -n} concurrent workers. A message is finished only after a 2xx (POST)
  * or 200 (GET) answer; any other answer or a network error requeues it, with the consumer's backoff.
  */
-@Command(name = "nsq_to_http", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
+@Command(name = "nsq_to_http", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+        versionProvider = NsqVersion.class, sortOptions = false,
         description = "Sends the messages of an NSQ topic to HTTP endpoints.")
 public final class NsqToHttp implements Callable<Integer> {
 

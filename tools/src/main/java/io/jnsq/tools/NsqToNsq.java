@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  * optionally passing only JSON messages with a required field/value and only whitelisted fields. A message is
  * finished only once a destination acknowledged it; a failed publish requeues it.
  */
-@Command(name = "nsq_to_nsq", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
+@Command(name = "nsq_to_nsq", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+        versionProvider = NsqVersion.class, sortOptions = false,
         description = "Relays the messages of NSQ topics to other nsqds.")
 public final class NsqToNsq implements Callable<Integer> {
 

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
  * publish acknowledged before the next record is read. Ends at end of input, or on SIGINT/SIGTERM after the record
  * being published.
  */
-@Command(name = "to_nsq", mixinStandardHelpOptions = true, versionProvider = NsqVersion.class, sortOptions = false,
+@Command(name = "to_nsq", mixinStandardHelpOptions = true, addMethodSubcommands = false,
+        versionProvider = NsqVersion.class, sortOptions = false,
         description = "Publishes the records of standard input to an NSQ topic.")
 public final class ToNsq implements Callable<Integer> {
 
