@@ -18,12 +18,15 @@ threads() { for t in /proc/"$1"/task/*; do echo "$(basename "$t") $(cpu "$t") $(
 
 run() { # ours|ref
   local T H D P w b0 a0 k0
-  T=$(free_port); H=$(free_port); D=$(mktemp -d)
+  local broker
   case $1 in
-    ours) bin/nsqd --mem-queue-size="${MEMQ:-1000000}" --tcp-address=127.0.0.1:$T --http-address=127.0.0.1:$H --data-path="$D" >"$D.log" 2>&1 & ;;
-    ref) "$REF/nsqd" --mem-queue-size="${MEMQ:-1000000}" --tcp-address=127.0.0.1:$T --http-address=127.0.0.1:$H --data-path="$D" >"$D.log" 2>&1 & ;;
+    ours) broker=bin/nsqd ;;
+    ref) broker=$REF/nsqd ;;
     *) echo "usage: $0 ours|ref [runs]" >&2; exit 2 ;;
   esac
+  T=$(free_port); H=$(free_port); D=$(mktemp -d)
+  "$broker" --mem-queue-size="${MEMQ:-1000000}" --tcp-address=127.0.0.1:$T --http-address=127.0.0.1:$H \
+    --data-path="$D" >"$D.log" 2>&1 &
   P=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$H/ping"; do
     kill -0 $P 2>/dev/null || { echo "broker exited: $(tail -3 "$D.log")" >&2; exit 1; }
