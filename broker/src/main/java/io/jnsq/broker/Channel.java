@@ -161,6 +161,7 @@ final class Channel {
         }
         int taken = 0;
         long now = System.nanoTime();
+        long timeout = c.msgTimeoutNanos();
         int sampleRate = c.sampleRate();
         while (taken < max) {
             Message m = memory.poll();
@@ -173,9 +174,9 @@ final class Channel {
             m.attempts++;
             m.owner = c;
             m.deliveredAt = now;
-            m.deadline = now + c.msgTimeoutNanos();
+            m.deadline = now + timeout;
             inFlight.put(m);
-            inFlightQueue.add(m);
+            inFlightQueue.add(m, timeout);
             out.add(m);
             taken++;
         }
@@ -257,7 +258,7 @@ final class Channel {
         long deadline = System.nanoTime() + c.msgTimeoutNanos();
         long cap = m.deliveredAt + nsqd.options().maxMsgTimeout.toNanos();
         m.deadline = Math.min(deadline, cap);
-        inFlightQueue.update(m);
+        inFlightQueue.update(m, c.msgTimeoutNanos());
         return null;
     }
 

@@ -8,8 +8,11 @@ import io.jnsq.broker.auth.AuthState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,7 @@ final class ClientConnection implements Consumer {
     final long connectTs = System.currentTimeMillis() / 1000;
 
     private final Vertx vertx;
-    private final NetSocket socket;
+    private final NetSocketInternal socket;
     private final Context context;
     private final Nsqd nsqd;
     private final AtomicBoolean pullScheduled = new AtomicBoolean();
@@ -77,17 +80,19 @@ final class ClientConnection implements Consumer {
     private volatile long requeueCount;
 
     private StreamCodec codec;
-    private Buffer pending; // the output buffer: message frames not yet written (event loop only)
+    // the output buffer: message frames not yet written (event loop only). Pooled direct memory, written to the socket
+    // as it is (Netty releases it once sent): no heap array to zero per flush, no copy into a direct buffer to send.
+    private ByteBuf pending;
     private long pendingTimer = -1;
     private long heartbeatTimer = -1;
     private long lastReadNanos = System.nanoTime();
     private boolean waitingForDrain;
-    private boolean readingStopped;
+    private int readPauses; // READ_PAUSE_* bits
     private boolean closed;
 
     ClientConnection(Vertx vertx, NetSocket socket, Context context, Nsqd nsqd) {
         this.vertx = vertx;
-        this.socket = socket;
+        this.socket = (NetSocketInternal) socket;
         this.context = context;
         this.nsqd = nsqd;
         String host = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().host();
@@ -188,13 +193,14 @@ final class ClientConnection implements Consumer {
             inFlightCount.addAndGet(n);
             messageCount += n;
             if (pending == null) {
-                pending = Buffer.buffer(Math.max(256, Math.min(outputBufferSize, 64 * 1024)));
+                pending = socket.channelHandlerContext().alloc()
+                        .directBuffer(Math.max(256, Math.min(outputBufferSize, 64 * 1024)));
             }
             for (Message m : taken) {
                 m.writeFrame(pending);
             }
             gotAny = true;
-            if (pending.length() >= outputBufferSize) {
+            if (pending.readableBytes() >= outputBufferSize) {
                 writePending();
             }
         }
@@ -212,29 +218,25 @@ final class ClientConnection implements Consumer {
      * nothing more from the client either (a publisher that doesn't read its OKs is slowed down, not buffered).
      */
     void awaitDrain(boolean stopReading) {
-        if (stopReading && !readingStopped) {
-            readingStopped = true;
-            socket.pause();
+        if (stopReading) {
+            pauseReading(READ_PAUSE_DRAIN);
         }
         if (!waitingForDrain) {
             waitingForDrain = true;
             socket.drainHandler(v -> {
                 waitingForDrain = false;
-                if (readingStopped) {
-                    readingStopped = false;
-                    socket.resume();
-                }
+                resumeReading(READ_PAUSE_DRAIN);
                 pull();
             });
         }
     }
 
     private void flushByRules() {
-        if (pending == null || pending.length() == 0) {
+        if (pending == null || !pending.isReadable()) {
             return;
         }
         boolean outOfRdy = inFlightCount.get() >= readyCount;
-        if (pending.length() >= outputBufferSize || outputBufferTimeoutMillis <= 0 || outOfRdy) {
+        if (pending.readableBytes() >= outputBufferSize || outputBufferTimeoutMillis <= 0 || outOfRdy) {
             writePending();
         } else if (pendingTimer < 0) {
             pendingTimer = vertx.setTimer(outputBufferTimeoutMillis, t -> {
@@ -314,6 +316,31 @@ final class ClientConnection implements Consumer {
         return socket;
     }
 
+    /** Why the socket is not reading: a publisher far ahead of its publishes ({@link ProtocolV2}), or not draining. */
+    static final int READ_PAUSE_BACKLOG = 1;
+    static final int READ_PAUSE_DRAIN = 2;
+
+    /**
+     * Stops reading from the client for {@code reason} until {@link #resumeReading} with the same reason: the socket
+     * reads nothing more (beyond what Vert.x already holds) while any reason holds.
+     */
+    void pauseReading(int reason) {
+        if (readPauses == 0) {
+            socket.pause();
+        }
+        readPauses |= reason;
+    }
+
+    void resumeReading(int reason) {
+        if (readPauses == 0) {
+            return;
+        }
+        readPauses &= ~reason;
+        if (readPauses == 0) {
+            socket.resume();
+        }
+    }
+
     Context context() {
         return context;
     }
@@ -328,7 +355,7 @@ final class ClientConnection implements Consumer {
             vertx.cancelTimer(heartbeatTimer);
         }
         cancelPendingTimer();
-        pending = null;
+        releasePending();
         nsqd.removeClient(this);
         if (channel != null) {
             channel.removeConsumer(this);
@@ -352,15 +379,29 @@ final class ClientConnection implements Consumer {
 
     private void writePending() {
         cancelPendingTimer();
-        if (pending == null || pending.length() == 0) {
+        if (pending == null || !pending.isReadable()) {
             return;
         }
-        Buffer out = pending;
-        pending = null;
         if (closed) {
+            releasePending();
             return;
         }
-        socket.write(codec == null ? out : Buffer.buffer(codec.encode(out.getBytes())));
+        ByteBuf out = pending;
+        pending = null;
+        if (codec == null) {
+            socket.writeMessage(out);
+        } else {
+            byte[] plain = ByteBufUtil.getBytes(out);
+            out.release();
+            socket.writeMessage(Unpooled.wrappedBuffer(codec.encode(plain)));
+        }
+    }
+
+    private void releasePending() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
     }
 
     private void cancelPendingTimer() {
@@ -375,6 +416,6 @@ final class ClientConnection implements Consumer {
             return;
         }
         byte[] out = codec == null ? bytes : codec.encode(bytes);
-        socket.write(Buffer.buffer(out));
+        socket.writeMessage(Unpooled.wrappedBuffer(out));
     }
 }

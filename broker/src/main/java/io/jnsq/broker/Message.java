@@ -21,11 +21,13 @@ final class Message {
     int attempts;
     /** Nanos (System.nanoTime) until which the message is deferred; 0 when it is not. */
     long deferredUntil;
-    /** While in flight: who has it, since when, until when, and where it sits in the in-flight heap. */
+    /** While in flight: who has it, since when, until when, and where it sits in the channel's InFlightQueue. */
     Consumer owner;
     long deliveredAt;
     long deadline;
-    int heapIndex = -1;
+    int queueSlot = -1;
+    Message prev;
+    Message next;
 
     Message(long id, long timestamp, byte[] body) {
         this.id = id;
@@ -46,15 +48,27 @@ final class Message {
     }
 
     /** Appends the whole MESSAGE frame: {@code [size][2][timestamp][attempts][id][body]}. */
-    void writeFrame(io.vertx.core.buffer.Buffer out) {
-        out.appendInt(4 + io.jnsq.protocol.Message.HEADER_SIZE + body.length);
-        out.appendInt(2);
-        out.appendLong(timestamp);
-        out.appendShort((short) attempts);
-        for (int shift = 60; shift >= 0; shift -= 4) {
-            out.appendByte(HEX[(int) (id >>> shift) & 0xf]);
+    void writeFrame(io.netty.buffer.ByteBuf out) {
+        int size = frameSize();
+        out.ensureWritable(size);
+        int at = out.writerIndex();
+        out.setInt(at, size - 4);
+        out.setInt(at + 4, 2);
+        out.setLong(at + 8, timestamp);
+        out.setShort(at + 16, attempts);
+        out.setLong(at + 18, hex8((int) (id >>> 32)));
+        out.setLong(at + 26, hex8((int) id));
+        out.setBytes(at + FRAME_OVERHEAD, body);
+        out.writerIndex(at + size);
+    }
+
+    /** The 8 lower-case hex digits of {@code v}, as the 8 bytes of a big-endian long. */
+    private static long hex8(int v) {
+        long digits = 0;
+        for (int shift = 28; shift >= 0; shift -= 4) {
+            digits = digits << 8 | HEX[(v >>> shift) & 0xf];
         }
-        out.appendBytes(body);
+        return digits;
     }
 
     /** nsqd's on-disk form, the MESSAGE frame's data: {@code [timestamp][attempts][id][body]}. */

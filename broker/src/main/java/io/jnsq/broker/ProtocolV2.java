@@ -36,6 +36,10 @@ final class ProtocolV2 {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** nsqd reads command lines through a 16 KiB buffer; a longer line ends the connection. */
     private static final int MAX_LINE = 16 * 1024;
+    // what may wait in the decoder while a publish waits for the disk (or a TLS handshake, the auth servers) before the
+    // socket is paused: a publisher streaming MPUBs into a backlog on disk keeps its socket busy, and one that sends
+    // far ahead is stopped
+    private static final int READ_AHEAD = 1024 * 1024;
 
     private final ClientConnection client;
     private final Nsqd nsqd;
@@ -46,7 +50,7 @@ final class ProtocolV2 {
     private String[] params;
     private boolean magicRead;
     private boolean closing;
-    private boolean publishing; // a publish is waiting for the disk: read nothing more until it is answered
+    private boolean publishing; // a publish is waiting for the disk: run no more commands until it is answered
     private boolean pullAfter; // RDY/FIN/REQ changed what the client may receive
     private final long[] finIds = new long[256];
     private final String[] finFailures = new String[256];
@@ -54,7 +58,7 @@ final class ProtocolV2 {
     private StreamCodec inboundCodec;
     private StreamCodec upgradeAfterCommand;
     private final AuthServers authServers;
-    private boolean waiting; // a TLS handshake or the auth servers: read nothing more until it is done
+    private boolean waiting; // a TLS handshake or the auth servers: run no more commands until it is done
 
     ProtocolV2(ClientConnection client, Nsqd nsqd, Context context, AuthServers authServers) {
         this.client = client;
@@ -82,6 +86,15 @@ final class ProtocolV2 {
                 return;
             }
         }
+        readCommands();
+        if ((publishing || waiting) && decoder.available() > READ_AHEAD) {
+            client.pauseReading(ClientConnection.READ_PAUSE_BACKLOG);
+        }
+    }
+
+    /** Goes on with what arrived while a publish or a check was waiting, and reads from the socket again. */
+    private void unblocked() {
+        client.resumeReading(ClientConnection.READ_PAUSE_BACKLOG);
         readCommands();
     }
 
@@ -323,8 +336,7 @@ final class ProtocolV2 {
         }
         // nsqd's order: the answer in plain text, the TLS handshake, OK over TLS, then compression and its OK
         LOG.infof("[%s] upgrading connection to TLS", client);
-        waiting = true;
-        client.socket().pause();
+        waiting = true; // what arrives after the handshake waits in the decoder
         client.upgradeTls().onComplete(done -> {
             waiting = false;
             if (closing) {
@@ -340,8 +352,7 @@ final class ProtocolV2 {
             if (upgradeAfterCommand != null && !switchInputCompression()) {
                 return;
             }
-            client.socket().resume();
-            readCommands();
+            unblocked();
         });
         return true;
     }
@@ -457,7 +468,6 @@ final class ProtocolV2 {
      */
     private void askAuthServers(Consumer<AuthState> then) {
         waiting = true;
-        client.socket().pause();
         String remoteIp = client.socket().remoteAddress() == null ? "" : client.socket().remoteAddress().hostAddress();
         authServers.query(remoteIp, client.tls, client.tlsCommonName(), client.authSecret)
                 .whenComplete((state, e) -> context.runOnContext(v -> {
@@ -472,8 +482,7 @@ final class ProtocolV2 {
                     }
                     then.accept(state);
                     if (!closing) {
-                        client.socket().resume();
-                        readCommands();
+                        unblocked();
                     }
                 }));
     }
@@ -599,6 +608,7 @@ final class ProtocolV2 {
             throw fatalErr("E_BAD_BODY", "MPUB invalid message count " + count);
         }
         List<Message> messages = new ArrayList<>(count);
+        Nsqd.MessageBatch batch = nsqd.newMessages(count);
         for (int i = 0; i < count; i++) {
             if (end - p < 4) {
                 throw fatalErr("E_BAD_MESSAGE", "MPUB failed to read message(" + i + ") body size");
@@ -617,7 +627,7 @@ final class ProtocolV2 {
             byte[] body = new byte[size];
             System.arraycopy(buf, p, body, 0, size);
             p += size;
-            messages.add(nsqd.newMessage(body));
+            messages.add(batch.next(body));
         }
         publish(topicName, messages, "E_MPUB_FAILED", "MPUB failed ");
         return true;
@@ -635,15 +645,13 @@ final class ProtocolV2 {
             answerPublish(stored, topicName, messages.size(), code, prefix);
             return;
         }
-        // on disk soon: read nothing more from this client until it is answered (back-pressure, answers in order)
+        // on disk soon: run nothing more from this client until it is answered (back-pressure, answers in order)
         publishing = true;
-        client.socket().pause();
         stored.whenComplete((v, e) -> context.runOnContext(x -> {
             publishing = false;
             answerPublish(stored, topicName, messages.size(), code, prefix);
             if (!closing) {
-                client.socket().resume();
-                readCommands();
+                unblocked();
             }
         }));
     }

@@ -102,6 +102,33 @@ class ProtocolV2Test {
     }
 
     @Test
+    void theMessagesOfAnMpubHaveDistinctIdsThatFinishAndTheBatchsTimestamp() throws Exception {
+        try (V2Client pub = connect(); V2Client sub = connect()) {
+            List<String> bodies = java.util.stream.IntStream.range(0, 300).mapToObj(i -> "batch-" + i).toList();
+            sub.identify("{}");
+            sub.subscribe("batch_topic", "ch").command("RDY 300");
+            long before = System.currentTimeMillis() * 1_000_000L;
+            pub.command("MPUB batch_topic", V2Client.mpubBody(bodies));
+            assertThat(pub.read().text()).isEqualTo("OK");
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            java.util.Set<Long> timestamps = new java.util.HashSet<>();
+            for (String body : bodies) {
+                Message m = sub.readMessage();
+                assertThat(new String(m.body())).isEqualTo(body);
+                assertThat(m.idString()).matches("[0-9a-f]{16}");
+                ids.add(m.idString());
+                timestamps.add(m.timestamp());
+                sub.command("FIN " + m.idString());
+            }
+            assertThat(ids).hasSize(300);
+            assertThat(timestamps).singleElement().satisfies(t -> assertThat(t).isGreaterThanOrEqualTo(before));
+            // every FIN found its message: the next thing the consumer reads is the next message, not E_FIN_FAILED
+            pub.publish("batch_topic", "after");
+            assertThat(new String(sub.readMessage().body())).isEqualTo("after");
+        }
+    }
+
+    @Test
     void finOfUnknownIdIsAnErrorThatKeepsTheConnection() throws Exception {
         try (V2Client c = connect()) {
             c.identify("{}");

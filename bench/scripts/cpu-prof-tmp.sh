@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Where the CPU goes in compare.sh's "simultaneous" scenario (README, Benchmarks): one broker, WARM (5) s of warm-up
+# as compare.sh does it (bench_writer + bench_reader on another topic), then bench_writer and bench_reader at once from
+# a common deadline for SECS (5) s, 200 B messages. Prints the two rates, the CPU each bench tool used, the broker's
+# CPU in that window (per thread with THREADS=1), and how long the broker took to exit after SIGTERM and what it left
+# on disk. Unlike compare.sh, each broker has exited before the next one starts.
+#   bench/scripts/cpu-split.sh ours|ref [runs=1]      MEMQ=1000000 (sim1M; 10000 for simdef)
+# On 2 cores the machine is the limit, not one thread: the bench tools' own CPU is most of it, so the broker's CPU
+# per message bounds the ratio a side-by-side run can show. NSQ's tools and nsqd come from REF_BIN
+# (~/.cache/nsq-ref/bin, see ../shared/bench/build-nsq-reference.sh).
+set -u
+cd "$(dirname "$0")/../.."
+REF=${REF_BIN:-$HOME/.cache/nsq-ref/bin}
+export JNSQ_NO_BUILD=1
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cpu() { awk '{print ($14 + $15) * 10}' "$1/stat"; } # ms used by /proc/PID (or a task of it): utime + stime, ticks of 10 ms
+threads() { for t in /proc/"$1"/task/*; do echo "$(basename "$t") $(cpu "$t") $(tr ' ' _ <"$t/comm")"; done | sort; }
+
+run() { # ours|ref
+  local T H D P w b0 a0 k0
+  local broker
+  case $1 in
+    ours) broker=bin/nsqd ;;
+    ref) broker=$REF/nsqd ;;
+    *) echo "usage: $0 ours|ref [runs]" >&2; exit 2 ;;
+  esac
+  T=$(free_port); H=$(free_port); D=$(mktemp -d)
+  "$broker" --mem-queue-size="${MEMQ:-1000000}" --tcp-address=127.0.0.1:$T --http-address=127.0.0.1:$H \
+    --data-path="$D" >"$D.log" 2>&1 &
+  P=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$H/ping"; do
+    kill -0 $P 2>/dev/null || { echo "broker exited: $(tail -3 "$D.log")" >&2; exit 1; }
+    sleep 0.01
+  done
+  curl -s -X POST "http://127.0.0.1:$H/topic/create?topic=sub_bench" >/dev/null
+  curl -s -X POST "http://127.0.0.1:$H/channel/create?topic=sub_bench&channel=ch" >/dev/null
+  "$REF/bench_writer" --runfor="${WARM:-5}s" --size=200 --topic=warm --nsqd-tcp-address=127.0.0.1:$T >/dev/null 2>&1 &
+  w=$!
+  "$REF/bench_reader" --runfor="${WARM:-5}s" --size=200 --topic=warm --channel=ch --nsqd-tcp-address=127.0.0.1:$T >/dev/null 2>&1
+  wait $w
+  curl -s -X POST "http://127.0.0.1:$H/topic/delete?topic=warm" >/dev/null
+  threads $P >"$D.tb"; echo "MEASURE_START $(date +%s.%N)" >> "$D.log"; b0=$(cpu /proc/$P); /usr/lib/jvm/temurin-25-jdk-amd64/bin/jcmd $P "JVMTI.agent_load /tmp/ap/linux-x64/libasyncProfiler.so \"start,event=cpu,interval=200us,threads\"" >/dev/null
+  local dl; dl=$(date -d '+2 sec' '+%Y-%m-%d %H:%M:%S')
+  /usr/bin/time -f "writer_cpu_s=%U+%S" "$REF/bench_writer" --runfor="${SECS:-5}s" --size=200 \
+    --nsqd-tcp-address=127.0.0.1:$T --deadline="$dl" >"$D.w" 2>&1 &
+  w=$!
+  /usr/bin/time -f "reader_cpu_s=%U+%S" "$REF/bench_reader" --runfor="${SECS:-5}s" --size=200 \
+    --nsqd-tcp-address=127.0.0.1:$T --deadline="$dl" >"$D.r" 2>&1
+  wait $w
+  a0=$(cpu /proc/$P); threads $P >"$D.ta"; /usr/lib/jvm/temurin-25-jdk-amd64/bin/jcmd $P "JVMTI.agent_load /tmp/ap/linux-x64/libasyncProfiler.so \"stop,file=/tmp/prof-sim.txt,collapsed\"" >/dev/null
+  echo "$1 write=$(grep -o '[0-9.]*ops/s' "$D.w") read=$(grep -o '[0-9.]*ops/s' "$D.r")" \
+    "$(grep -o 'writer_cpu_s.*' "$D.w") $(grep -o 'reader_cpu_s.*' "$D.r") broker_cpu_ms=$((a0 - b0))"
+  [ -n "${THREADS:-}" ] && join "$D.tb" "$D.ta" | awk '{d=$4-$2; if (d>=50) printf "  %s=%dms", $3, d} END {print ""}'
+  k0=$(date +%s%N); kill $P; wait $P
+  echo "  exit_ms=$(( ($(date +%s%N) - k0) / 1000000 )) left_on_disk_mb=$(du -sm "$D" | cut -f1)"
+  cp "$D.log" /tmp/last-broker.log; rm -rf "$D" "$D".*
+}
+
+for _ in $(seq "${2:-1}"); do run "${1:-ours}"; done
