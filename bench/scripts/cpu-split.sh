@@ -5,6 +5,9 @@
 # CPU in that window (per thread with THREADS=1), and how long the broker took to exit after SIGTERM and what it left
 # on disk. Unlike compare.sh, each broker has exited before the next one starts.
 #   bench/scripts/cpu-split.sh ours|ref [runs=1]      MEMQ=1000000 (sim1M; 10000 for simdef)
+# PROFILE=/path/to/libasyncProfiler.so (async-profiler, e.g. from Maven Central's tools.profiler:async-profiler jar)
+# profiles our broker over the measured window only (attached with the JDK's jcmd once the warm-up is over) and
+# writes collapsed stacks per thread to PROFILE_OUT (/tmp/cpu-split-profile.txt).
 # On 2 cores the machine is the limit, not one thread: the bench tools' own CPU is most of it, so the broker's CPU
 # per message bounds the ratio a side-by-side run can show. NSQ's tools and nsqd come from REF_BIN
 # (~/.cache/nsq-ref/bin, see ../shared/bench/build-nsq-reference.sh).
@@ -15,6 +18,13 @@ export JNSQ_NO_BUILD=1
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cpu() { awk '{print ($14 + $15) * 10}' "$1/stat"; } # ms used by /proc/PID (or a task of it): utime + stime, ticks of 10 ms
 threads() { for t in /proc/"$1"/task/*; do echo "$(basename "$t") $(cpu "$t") $(tr ' ' _ <"$t/comm")"; done | sort; }
+
+profiler() { # pid command: async-profiler in the running JVM, through the jcmd of the JDK our launchers pick
+  local jcmd=jcmd
+  if [ -n "${JAVA_HOME:-}" ]; then jcmd="$JAVA_HOME/bin/jcmd"
+  elif [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/jcmd ]; then jcmd=/usr/lib/jvm/temurin-25-jdk-amd64/bin/jcmd; fi
+  "$jcmd" "$1" "JVMTI.agent_load $PROFILE \"$2\"" >/dev/null
+}
 
 run() { # ours|ref
   local T H D P w b0 a0 k0
@@ -40,6 +50,7 @@ run() { # ours|ref
   wait $w
   curl -s -X POST "http://127.0.0.1:$H/topic/delete?topic=warm" >/dev/null
   threads $P >"$D.tb"; b0=$(cpu /proc/$P)
+  [ -n "${PROFILE:-}" ] && [ "$1" = ours ] && profiler $P "start,event=cpu,interval=200us,threads"
   local dl; dl=$(date -d '+2 sec' '+%Y-%m-%d %H:%M:%S')
   /usr/bin/time -f "writer_cpu_s=%U+%S" "$REF/bench_writer" --runfor="${SECS:-5}s" --size=200 \
     --nsqd-tcp-address=127.0.0.1:$T --deadline="$dl" >"$D.w" 2>&1 &
@@ -48,6 +59,7 @@ run() { # ours|ref
     --nsqd-tcp-address=127.0.0.1:$T --deadline="$dl" >"$D.r" 2>&1
   wait $w
   a0=$(cpu /proc/$P); threads $P >"$D.ta"
+  [ -n "${PROFILE:-}" ] && [ "$1" = ours ] && profiler $P "stop,file=${PROFILE_OUT:-/tmp/cpu-split-profile.txt},collapsed"
   echo "$1 write=$(grep -o '[0-9.]*ops/s' "$D.w") read=$(grep -o '[0-9.]*ops/s' "$D.r")" \
     "$(grep -o 'writer_cpu_s.*' "$D.w") $(grep -o 'reader_cpu_s.*' "$D.r") broker_cpu_ms=$((a0 - b0))"
   [ -n "${THREADS:-}" ] && join "$D.tb" "$D.ta" | awk '{d=$4-$2; if (d>=50) printf "  %s=%dms", $3, d} END {print ""}'
