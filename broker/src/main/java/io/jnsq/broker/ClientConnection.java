@@ -5,12 +5,12 @@ import io.jnsq.protocol.FrameType;
 import io.jnsq.protocol.compress.StreamCodec;
 import io.jnsq.protocol.stats.ClientStats;
 import io.jnsq.broker.auth.AuthState;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.impl.NetSocketInternal;
 import java.util.ArrayList;
@@ -92,6 +92,7 @@ final class ClientConnection implements Consumer {
 
     ClientConnection(Vertx vertx, NetSocket socket, Context context, Nsqd nsqd) {
         this.vertx = vertx;
+        // Vert.x's interface for protocols written on a NetSocket: writes a Netty ByteBuf as it is (its allocator too)
         this.socket = (NetSocketInternal) socket;
         this.context = context;
         this.nsqd = nsqd;
