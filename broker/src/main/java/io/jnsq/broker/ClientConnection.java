@@ -394,7 +394,7 @@ final class ClientConnection implements Consumer {
         } else {
             byte[] plain = ByteBufUtil.getBytes(out);
             out.release();
-            socket.writeMessage(Unpooled.wrappedBuffer(codec.encode(plain)));
+            writeRaw(plain);
         }
     }
 

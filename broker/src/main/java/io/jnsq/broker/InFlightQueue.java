@@ -19,11 +19,12 @@ import java.util.Arrays;
 final class InFlightQueue {
 
     private static final Message[] NONE = {};
+    private static final long[] NO_TIMEOUTS = {};
     private static final int MAX_LISTS = 8;
 
     private Message[] heap = NONE; // allocated on the first message that needs it: an idle channel holds no array
     private int heapSize;
-    private long[] listTimeout = new long[0];
+    private long[] listTimeout = NO_TIMEOUTS;
     private Message[] head = NONE;
     private Message[] tail = NONE;
     private int size;
@@ -114,7 +115,7 @@ final class InFlightQueue {
         }
         heap = NONE;
         heapSize = 0;
-        listTimeout = new long[0];
+        listTimeout = NO_TIMEOUTS;
         head = NONE;
         tail = NONE;
         size = 0;

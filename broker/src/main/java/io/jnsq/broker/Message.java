@@ -53,7 +53,7 @@ final class Message {
         out.ensureWritable(size);
         int at = out.writerIndex();
         out.setInt(at, size - 4);
-        out.setInt(at + 4, 2);
+        out.setInt(at + 4, io.jnsq.protocol.FrameType.MESSAGE.code());
         out.setLong(at + 8, timestamp);
         out.setShort(at + 16, attempts);
         out.setLong(at + 18, hex8((int) (id >>> 32)));

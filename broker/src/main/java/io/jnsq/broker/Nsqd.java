@@ -203,16 +203,20 @@ public class Nsqd implements BrokerTopology {
     }
 
     Message newMessage(byte[] body) {
-        return new Message(newMessageId(), System.currentTimeMillis() * 1_000_000L, body);
+        return new Message(newMessageId(), timestampNow(), body);
     }
 
     /**
-     * A batch of messages published together (MPUB): {@code count} consecutive ids taken at once and one timestamp
-     * (nanoseconds at millisecond resolution, like every message's here), so a batch costs one atomic update and one
-     * clock read, not one of each per message.
+     * A batch of messages published together (MPUB): {@code count} consecutive ids taken at once and one timestamp,
+     * so a batch costs one atomic update and one clock read, not one of each per message.
      */
     MessageBatch newMessages(int count) {
-        return new MessageBatch(nextId.getAndAdd(count) + 1, System.currentTimeMillis() * 1_000_000L);
+        return new MessageBatch(nextId.getAndAdd(count) + 1, timestampNow());
+    }
+
+    /** A new message's timestamp: nanoseconds since the epoch, at millisecond resolution. */
+    private static long timestampNow() {
+        return System.currentTimeMillis() * 1_000_000L;
     }
 
     static final class MessageBatch {
