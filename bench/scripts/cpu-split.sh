@@ -9,14 +9,18 @@
 # profiles our broker over the measured window only (attached with the JDK's jcmd once the warm-up is over) and
 # writes collapsed stacks per thread to PROFILE_OUT (/tmp/cpu-split-profile.txt).
 # On 2 cores the machine is the limit, not one thread: the bench tools' own CPU is most of it, so the broker's CPU
-# per message bounds the ratio a side-by-side run can show. NSQ's tools and nsqd come from REF_BIN
-# (~/.cache/nsq-ref/bin, see ../shared/bench/build-nsq-reference.sh).
+# per message bounds the ratio a side-by-side run can show. So each run also prints the CPU per message of each party
+# (the writer's per message written, the reader's per message read, the broker's, user + kernel, per message through
+# it) and the tools-only ceiling: the rate at which bench_writer and bench_reader alone would use every core, which no
+# broker, however cheap, can pass here. A target rate R leaves the broker cores/R - writer - reader us per message.
+# NSQ's tools and nsqd come from REF_BIN (~/.cache/nsq-ref/bin, see ../shared/bench/build-nsq-reference.sh).
 set -u
 cd "$(dirname "$0")/../.."
 REF=${REF_BIN:-$HOME/.cache/nsq-ref/bin}
 export JNSQ_NO_BUILD=1
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cpu() { awk '{print ($14 + $15) * 10}' "$1/stat"; } # ms used by /proc/PID (or a task of it): utime + stime, ticks of 10 ms
+sys_ms() { awk '{print $15 * 10}' "$1/stat"; } # the kernel's part of it
 threads() { for t in /proc/"$1"/task/*; do echo "$(basename "$t") $(cpu "$t") $(tr ' ' _ <"$t/comm")"; done | sort; }
 
 profiler() { # pid command: async-profiler in the running JVM, through the jcmd of the JDK our launchers pick
@@ -49,7 +53,7 @@ run() { # ours|ref
   "$REF/bench_reader" --runfor="${WARM:-5}s" --size=200 --topic=warm --channel=ch --nsqd-tcp-address=127.0.0.1:$T >/dev/null 2>&1
   wait $w
   curl -s -X POST "http://127.0.0.1:$H/topic/delete?topic=warm" >/dev/null
-  threads $P >"$D.tb"; b0=$(cpu /proc/$P)
+  threads $P >"$D.tb"; b0=$(cpu /proc/$P); s0=$(sys_ms /proc/$P)
   [ -n "${PROFILE:-}" ] && [ "$1" = ours ] && profiler $P "start,event=cpu,interval=200us,threads"
   local dl; dl=$(date -d '+2 sec' '+%Y-%m-%d %H:%M:%S')
   /usr/bin/time -f "writer_cpu_s=%U+%S" "$REF/bench_writer" --runfor="${SECS:-5}s" --size=200 \
@@ -58,10 +62,19 @@ run() { # ours|ref
   /usr/bin/time -f "reader_cpu_s=%U+%S" "$REF/bench_reader" --runfor="${SECS:-5}s" --size=200 \
     --nsqd-tcp-address=127.0.0.1:$T --deadline="$dl" >"$D.r" 2>&1
   wait $w
-  a0=$(cpu /proc/$P); threads $P >"$D.ta"
+  a0=$(cpu /proc/$P); s1=$(sys_ms /proc/$P); threads $P >"$D.ta"
   [ -n "${PROFILE:-}" ] && [ "$1" = ours ] && profiler $P "stop,file=${PROFILE_OUT:-/tmp/cpu-split-profile.txt},collapsed"
   echo "$1 write=$(grep -o '[0-9.]*ops/s' "$D.w") read=$(grep -o '[0-9.]*ops/s' "$D.r")" \
     "$(grep -o 'writer_cpu_s.*' "$D.w") $(grep -o 'reader_cpu_s.*' "$D.r") broker_cpu_ms=$((a0 - b0))"
+  # per message, in microseconds: the tools' CPU from time(1) (user+sys seconds), the broker's from /proc
+  awk -v w="$(grep -o '[0-9.]*ops/s' "$D.w" | tr -d 'ops/s')" -v r="$(grep -o '[0-9.]*ops/s' "$D.r" | tr -d 'ops/s')" \
+      -v wc="$(grep -o 'writer_cpu_s=[0-9.+]*' "$D.w" | cut -d= -f2)" -v rc="$(grep -o 'reader_cpu_s=[0-9.+]*' "$D.r" | cut -d= -f2)" \
+      -v b=$((a0 - b0)) -v bs=$((s1 - s0)) -v secs="${SECS:-5}" -v cores="$(nproc)" 'BEGIN {
+    split(wc, x, "+"); split(rc, y, "+"); nw = w * secs; nr = r * secs; nb = (nw + nr) / 2
+    if (nw <= 0 || nr <= 0) exit
+    wu = (x[1] + x[2]) * 1e6 / nw; ru = (y[1] + y[2]) * 1e6 / nr
+    printf "  per_msg_us: writer=%.2f reader=%.2f broker=%.2f (user %.2f + sys %.2f); tools_only_ceiling=%d msg/s on %d cores\n",
+      wu, ru, b * 1000 / nb, (b - bs) * 1000 / nb, bs * 1000 / nb, cores * 1e6 / (wu + ru), cores }'
   [ -n "${THREADS:-}" ] && join "$D.tb" "$D.ta" | awk '{d=$4-$2; if (d>=50) printf "  %s=%dms", $3, d} END {print ""}'
   k0=$(date +%s%N); kill $P; wait $P
   echo "  exit_ms=$(( ($(date +%s%N) - k0) / 1000000 )) left_on_disk_mb=$(du -sm "$D" | cut -f1)"

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """A few seconds of what clients do to nsqd, for the AOT cache's training run (bin/lib/aot-train.sh): TCP PUB and
 MPUB on one connection while a consumer SUBs, RDYs and FINs on another, and HTTP /pub, /mpub and /stats over one
-keep-alive connection, so the cache records the profiles of the paths a loaded broker runs.
+keep-alive connection, so the cache records the profiles of the paths a loaded broker runs. Then a backlog: MPUBs of
+200 to a channel nobody reads, past the memory queue (the training broker's default 10,000), and a consumer that
+drains it from disk; the HTTP publishes also go to a topic already past its memory queue. Without these, the JIT met
+the disk paths only under a benchmark's load, and deoptimized the publish path three times in its first seconds.
 usage: aot-load.py TCP_PORT HTTP_PORT [messages]"""
 import http.client
 import json
@@ -42,6 +45,19 @@ class Frames:
             self.buf += chunk
 
 
+def backlog(port, topic, total):
+    """MPUBs of 200, each answered before the next (as NSQ's bench_writer does them)."""
+    s = connect(port)
+    frames = Frames(s)
+    frames.next()
+    mpub = b''.join(struct.pack('>i', len(BODY)) + BODY for _ in range(200))
+    command = b'MPUB ' + topic.encode() + b'\n' + struct.pack('>ii', 4 + len(mpub), 200) + mpub
+    for _ in range(total // 200):
+        s.sendall(command)
+        frames.next()
+    s.close()
+
+
 def publish(port, total):
     s = connect(port)
     frames = Frames(s)
@@ -58,11 +74,11 @@ def publish(port, total):
     s.close()
 
 
-def consume(port, total):
+def consume(port, total, topic='aot'):
     s = connect(port)
     frames = Frames(s)
     frames.next()
-    s.sendall(b'SUB aot ch\nRDY 500\n')
+    s.sendall(b'SUB ' + topic.encode() + b' ch\nRDY 500\n')
     got = 0
     while got < total:
         kind, data = frames.next()
@@ -97,6 +113,7 @@ def main():
     s.sendall(b'SUB aot ch\n')
     frames.next()
     s.close()
+    backlog(tcp, 'aot_http', 10000)  # no channel: the HTTP publishes below go to disk
     threads = [threading.Thread(target=publish, args=(tcp, total)),
                threading.Thread(target=consume, args=(tcp, total)),
                threading.Thread(target=over_http, args=(port, total // 20))]
@@ -104,6 +121,12 @@ def main():
         t.start()
     for t in threads:
         t.join(60)
+    c = http.client.HTTPConnection(HOST, port, timeout=10)
+    c.request('POST', '/channel/create?topic=aot_disk&channel=ch')
+    c.getresponse().read()
+    c.close()
+    backlog(tcp, 'aot_disk', total // 2)
+    consume(tcp, total // 2, 'aot_disk')
 
 
 if __name__ == '__main__':
