@@ -3,6 +3,7 @@ package io.jnsq.operator.reconcile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.api.config.InformerStoppedHandler;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.api.monitoring.AggregatedMetrics;
 import io.quarkus.runtime.Quarkus;
@@ -18,6 +19,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -70,6 +72,7 @@ public class OperatorLifecycle {
         }
         Operator o = new Operator(c -> {
             c.withKubernetesClient(client).withCloseClientOnStop(false)
+                    .withInformerStoppedHandler(informerStopped(() -> stopping, () -> Quarkus.asyncExit(1)))
                     .withMetrics(new AggregatedMetrics(List.of(MicrometerMetrics.withoutPerResourceMetrics(metrics), decisions)));
             leaseNamespace.ifPresent(ns -> c.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
                     .aLeaderElectionConfiguration(LEASE).withLeaseNamespace(ns).withIdentity(identity)
@@ -101,6 +104,24 @@ public class OperatorLifecycle {
             LOG.error("lost the leader election: exiting so that only the new leader reconciles");
             Quarkus.asyncExit(1);
         }
+    }
+
+    /**
+     * What happens when an informer that had synced stops on an error (its watch can no longer be re-established):
+     * as JOSDK's default, the process exits so that Kubernetes restarts it with fresh watches, but through Quarkus'
+     * orderly shutdown rather than {@code System.exit}, and not while the operator is stopping anyway. A reconcile
+     * that starts an informer (the ServiceMonitor one, say) as the operator stops sees it fail on the closed client;
+     * JOSDK's own handler then exited the JVM with status 1 in the middle of a clean shutdown.
+     */
+    static InformerStoppedHandler informerStopped(BooleanSupplier stopping, Runnable exit) {
+        return (informer, error) -> {
+            if (stopping.getAsBoolean() || error == null || !informer.hasSynced()) {
+                LOG.debugf("an informer stopped (operator stopping: %s): %s", stopping.getAsBoolean(), error);
+                return;
+            }
+            LOG.errorf(error, "an informer stopped and cannot watch again: exiting so that the pod restarts");
+            exit.run();
+        };
     }
 
     void stop(@Observes ShutdownEvent e) {
