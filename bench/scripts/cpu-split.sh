@@ -64,12 +64,12 @@ run() { # ours|ref
   wait $w
   a0=$(cpu /proc/$P); s1=$(sys_ms /proc/$P); threads $P >"$D.ta"
   [ -n "${PROFILE:-}" ] && [ "$1" = ours ] && profiler $P "stop,file=${PROFILE_OUT:-/tmp/cpu-split-profile.txt},collapsed"
-  echo "$1 write=$(grep -o '[0-9.]*ops/s' "$D.w") read=$(grep -o '[0-9.]*ops/s' "$D.r")" \
-    "$(grep -o 'writer_cpu_s.*' "$D.w") $(grep -o 'reader_cpu_s.*' "$D.r") broker_cpu_ms=$((a0 - b0))"
+  local wr rr wc rc
+  wr=$(grep -o '[0-9.]*ops/s' "$D.w"); rr=$(grep -o '[0-9.]*ops/s' "$D.r")
+  wc=$(grep -o 'writer_cpu_s=[0-9.+]*' "$D.w"); rc=$(grep -o 'reader_cpu_s=[0-9.+]*' "$D.r")
+  echo "$1 write=$wr read=$rr $wc $rc broker_cpu_ms=$((a0 - b0))"
   # per message, in microseconds: the tools' CPU from time(1) (user+sys seconds), the broker's from /proc
-  awk -v w="$(grep -o '[0-9.]*ops/s' "$D.w" | tr -d 'ops/s')" -v r="$(grep -o '[0-9.]*ops/s' "$D.r" | tr -d 'ops/s')" \
-      -v wc="$(grep -o 'writer_cpu_s=[0-9.+]*' "$D.w" | cut -d= -f2)" -v rc="$(grep -o 'reader_cpu_s=[0-9.+]*' "$D.r" | cut -d= -f2)" \
-      -v b=$((a0 - b0)) -v bs=$((s1 - s0)) -v secs="${SECS:-5}" -v cores="$(nproc)" 'BEGIN {
+  awk -v w="${wr%ops/s}" -v r="${rr%ops/s}" -v wc="${wc#*=}" -v rc="${rc#*=}" -v b=$((a0 - b0)) -v bs=$((s1 - s0)) -v secs="${SECS:-5}" -v cores="$(nproc)" 'BEGIN {
     split(wc, x, "+"); split(rc, y, "+"); nw = w * secs; nr = r * secs; nb = (nw + nr) / 2
     if (nw <= 0 || nr <= 0) exit
     wu = (x[1] + x[2]) * 1e6 / nw; ru = (y[1] + y[2]) * 1e6 / nr

@@ -255,10 +255,10 @@ final class Channel {
         if (m == null || m.owner != c) {
             return failure(id);
         }
-        long deadline = System.nanoTime() + c.msgTimeoutNanos();
+        long timeout = c.msgTimeoutNanos();
         long cap = m.deliveredAt + nsqd.options().maxMsgTimeout.toNanos();
-        m.deadline = Math.min(deadline, cap);
-        inFlightQueue.update(m, c.msgTimeoutNanos());
+        m.deadline = Math.min(System.nanoTime() + timeout, cap);
+        inFlightQueue.update(m, timeout);
         return null;
     }
 
