@@ -22,8 +22,9 @@ feature=${feature:-17}
 # at 16 MB (idle RSS) with a 12 MB young generation and survivor spaces a third of it, so that messages passing
 # through a memory queue die young instead of being promoted (a smaller young generation tripled the old one under
 # load), and grows up to half the RAM (or the container's limit); after a load, the daemon asks for one full
-# collection once idle (io.jnsq.cli.IdleMemory) and the heap shrinks to twice what is live (MaxHeapFreeRatio, in one
-# step). Direct buffers capped (the code cache is not); compact object headers (JDK 25) shrink every queued
+# collection once idle (io.jnsq.cli.IdleMemory), and under a load once the old generation holds twice what was live
+# (io.jnsq.cli.HeapPacer: JDK 25's serial collector would grow it to the heap's limit first); the heap then shrinks to
+# twice what is live (MaxHeapFreeRatio, in one step). Direct buffers capped (the code cache is not); compact object headers (JDK 25) shrink every queued
 # message. Brokers holding millions of messages in memory may prefer JAVA_OPTS=-XX:+UseG1GC.
 # The JIT compiles a method after twice the JDK's default call counts: on two cores its threads took two thirds of
 # the CPU a start used (C1 and C2 compiled ~2,000 start-up methods that run a few hundred times, then never again)

@@ -60,6 +60,7 @@ public final class DaemonLauncher {
             });
         }
         IdleMemory.watch();
+        HeapPacer.watch();
         Quarkus.run(Serve.class, args);
     }
 
