@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,12 +37,15 @@ public final class HeapPacer {
     private static final Logger LOG = Logger.getLogger(HeapPacer.class);
 
     private final LongSupplier liveAfterLastFullCollection;
+    private final long max;
     private final LongConsumer setThreshold;
     private final Runnable collect;
     private final AtomicBoolean pending = new AtomicBoolean();
 
-    HeapPacer(LongSupplier liveAfterLastFullCollection, LongConsumer setThreshold, Runnable collect) {
+    /** @param max the old generation's largest size (negative: unbounded) */
+    HeapPacer(LongSupplier liveAfterLastFullCollection, long max, LongConsumer setThreshold, Runnable collect) {
         this.liveAfterLastFullCollection = liveAfterLastFullCollection;
+        this.max = max;
         this.setThreshold = setThreshold;
         this.collect = collect;
     }
@@ -57,7 +61,11 @@ public final class HeapPacer {
             } catch (InterruptedException e) {
                 return;
             }
-            oldGeneration().ifPresent(HeapPacer::pace);
+            try {
+                oldGeneration().ifPresent(HeapPacer::pace);
+            } catch (RuntimeException e) { // the JVM's management API refusing us is no reason to disturb the daemon
+                LOG.debugf("heap pacer: off (%s)", e);
+            }
         }, "jnsq-heap-pacer");
         t.setDaemon(true);
         t.start();
@@ -74,13 +82,14 @@ public final class HeapPacer {
         HeapPacer pacer = new HeapPacer(() -> {
             var after = old.getCollectionUsage(); // what the old generation held after its last collection
             return after == null ? 0 : after.getUsed();
-        }, old::setUsageThreshold, () -> {
+        }, old.getUsage().getMax(), old::setUsageThreshold, () -> {
             long before = old.getUsage().getUsed();
             System.gc();
             LOG.debugf("heap pacer: old generation %d MB -> %d MB", before >> 20, old.getUsage().getUsed() >> 20);
         });
         ((NotificationEmitter) ManagementFactory.getMemoryMXBean()).addNotificationListener((n, handback) -> {
-            if (MemoryNotificationInfo.MEMORY_THRESHOLD_EXCEEDED.equals(n.getType())) {
+            if (MemoryNotificationInfo.MEMORY_THRESHOLD_EXCEEDED.equals(n.getType())
+                    && MemoryNotificationInfo.from((CompositeData) n.getUserData()).getPoolName().equals(old.getName())) {
                 pacer.thresholdPassed(HeapPacer::runOnItsOwnThread);
             }
         }, null, null);
@@ -93,9 +102,13 @@ public final class HeapPacer {
         t.start();
     }
 
-    /** Sets the threshold from what the last full collection left live. */
+    /**
+     * Sets the threshold from what the last full collection left live; none (0) when the old generation cannot grow
+     * that far: a heap that small is collected by the JVM itself when it is full.
+     */
     void arm() {
-        setThreshold.accept(Math.max(FLOOR, GROWTH * liveAfterLastFullCollection.getAsLong()));
+        long threshold = Math.max(FLOOR, GROWTH * liveAfterLastFullCollection.getAsLong());
+        setThreshold.accept(max >= 0 && threshold >= max ? 0 : threshold);
     }
 
     /**

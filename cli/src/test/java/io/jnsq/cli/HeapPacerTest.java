@@ -15,7 +15,7 @@ class HeapPacerTest {
     private int collections;
     private final List<Runnable> waiting = new ArrayList<>();
 
-    private final HeapPacer pacer = new HeapPacer(() -> live, t -> threshold = t, () -> {
+    private final HeapPacer pacer = new HeapPacer(() -> live, -1, t -> threshold = t, () -> {
         collections++;
         live = 150 * MB; // what this full collection left
     });
@@ -24,6 +24,19 @@ class HeapPacerTest {
     void aSmallHeapIsCollectedOnlyPastTheFloor() {
         pacer.arm();
         assertThat(threshold).isEqualTo(HeapPacer.FLOOR);
+    }
+
+    @Test
+    void anOldGenerationThatCannotReachTheThresholdIsLeftToTheJvm() {
+        HeapPacer small = new HeapPacer(() -> live, 64 * MB, t -> threshold = t, () -> collections++);
+        small.arm();
+        assertThat(threshold).isZero(); // no notification: the JVM collects a full old generation itself
+        HeapPacer bounded = new HeapPacer(() -> 100 * MB, 150 * MB, t -> threshold = t, () -> collections++);
+        bounded.arm();
+        assertThat(threshold).isZero();
+        HeapPacer roomy = new HeapPacer(() -> 100 * MB, 4096 * MB, t -> threshold = t, () -> collections++);
+        roomy.arm();
+        assertThat(threshold).isEqualTo(200 * MB);
     }
 
     @Test
@@ -55,7 +68,7 @@ class HeapPacerTest {
 
     @Test
     void aFailedCollectionStillRearms() {
-        HeapPacer failing = new HeapPacer(() -> live, t -> threshold = t, () -> {
+        HeapPacer failing = new HeapPacer(() -> live, -1, t -> threshold = t, () -> {
             throw new IllegalStateException("no collection");
         });
         failing.thresholdPassed(waiting::add);
