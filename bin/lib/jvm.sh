@@ -24,8 +24,9 @@ feature=${feature:-17}
 # load), and grows up to half the RAM (or the container's limit); after a load, the daemon asks for one full
 # collection once idle (io.jnsq.cli.IdleMemory), and under a load once the old generation holds twice what was live
 # (io.jnsq.cli.HeapPacer: JDK 25's serial collector would grow it to the heap's limit first); the heap then shrinks to
-# twice what is live (MaxHeapFreeRatio, in one step). Direct buffers capped (the code cache is not); compact object headers (JDK 25) shrink every queued
-# message. Brokers holding millions of messages in memory may prefer JAVA_OPTS=-XX:+UseG1GC.
+# twice what is live (MaxHeapFreeRatio, in one step). Direct buffers capped (the code cache is not); compact object
+# headers (JDK 25) shrink every queued message. Brokers holding millions of messages in memory may prefer
+# JAVA_OPTS=-XX:+UseG1GC.
 # The JIT compiles a method after twice the JDK's default call counts: on two cores its threads took two thirds of
 # the CPU a start used (C1 and C2 compiled ~2,000 start-up methods that run a few hundred times, then never again)
 # while the main thread waited for a core. 2x took ~40 ms off the time to /ping; 5x took ~100 ms but halved HTTP

@@ -5,7 +5,6 @@ import java.lang.management.MemoryNotificationInfo;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -15,25 +14,26 @@ import javax.management.openmbean.CompositeData;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the old generation of the serial (or parallel) collector near what is live under a steady load, as Go's
- * collector keeps nsqd's heap near twice what is live. Those collectors promote whatever survives a couple of young
- * collections, and a message that waits in a memory queue for more than a few tens of milliseconds does; once it is
- * delivered it is dead, but the old generation is only collected when the heap can grow no further. So under a
- * standing backlog the heap grew by ~150 MB/s of dead messages towards its maximum (half the RAM or the container's
- * limit): a 5 s simultaneous write and read to a 1M memory queue peaked at 0.9-1.1 GB against nsqd's 0.36-0.42.
+ * Keeps the old generation of the serial collector (the launchers' default) near what is live under a steady load, as
+ * Go's collector keeps nsqd's heap near twice what is live. The serial collector promotes whatever survives a couple
+ * of young collections, and a message that waits in a memory queue for more than a few tens of milliseconds does;
+ * once it is delivered it is dead, but JDK 25's serial collector grows the old generation rather than collect it until
+ * the heap can grow no further. So under a standing backlog the heap grew by ~150 MB/s of dead messages towards its
+ * maximum (half the RAM or the container's limit): a 5 s simultaneous write and read to a 1M memory queue peaked at
+ * 0.9-1.1 GB against nsqd's 0.36-0.46.
  * <p>
  * This asks the JVM to tell it, after a collection, when the old generation passes {@link #GROWTH} times what was
  * live in it after the last full collection (at least {@link #FLOOR}), and then asks for a full collection, which
  * also shrinks the heap to twice what is live (the launchers' MaxHeapFreeRatio). The collection runs on a thread of
- * its own; a request while one is pending is dropped. G1, ZGC and Shenandoah collect their old generation
- * concurrently on their own: with them (a user's {@code JAVA_OPTS}) this does nothing.
+ * its own; a request while one is pending is dropped. With another collector (a user's {@code JAVA_OPTS}) this does
+ * nothing: G1, ZGC and Shenandoah collect their old generation concurrently, and the parallel one was not measured.
  */
 public final class HeapPacer {
 
     static final long FLOOR = 96L << 20;
     static final int GROWTH = 2;
-    /** The old generations of the collectors that only collect them when the heap is full. */
-    private static final Set<String> STOP_THE_WORLD_OLD_GENERATIONS = Set.of("Tenured Gen", "PS Old Gen");
+    /** The serial collector's old generation. */
+    private static final String SERIAL_OLD_GENERATION = "Tenured Gen";
     private static final Logger LOG = Logger.getLogger(HeapPacer.class);
 
     private final LongSupplier liveAfterLastFullCollection;
@@ -73,7 +73,7 @@ public final class HeapPacer {
 
     private static Optional<MemoryPoolMXBean> oldGeneration() {
         return ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP && STOP_THE_WORLD_OLD_GENERATIONS.contains(p.getName())
+                .filter(p -> p.getType() == MemoryType.HEAP && p.getName().equals(SERIAL_OLD_GENERATION)
                         && p.isUsageThresholdSupported() && p.isCollectionUsageThresholdSupported())
                 .findFirst();
     }

@@ -33,8 +33,7 @@ class HeapPacerProcessTest {
     }
 
     private static long oldGenerationPeakMb(String mode) throws Exception {
-        String java = JAVA;
-        Process p = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", "-XX:NewSize=8m", "-XX:MaxNewSize=8m",
+        Process p = new ProcessBuilder(JAVA, "-XX:+UseSerialGC", "-Xms16m", "-Xmx512m", "-XX:NewSize=8m", "-XX:MaxNewSize=8m",
                 "-cp", System.getProperty("java.class.path"), PromotingLoad.class.getName(), mode)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
