@@ -55,20 +55,16 @@ public final class HeapPacer {
      * a moment after start, which the daemon's start does not wait for (they cost ~30 ms of CPU).
      */
     public static void watch() {
-        Thread t = new Thread(() -> {
+        runOnItsOwnThread(() -> {
             try {
                 Thread.sleep(1_000);
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
                 oldGeneration().ifPresent(HeapPacer::pace);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (RuntimeException e) { // the JVM's management API refusing us is no reason to disturb the daemon
                 LOG.debugf("heap pacer: off (%s)", e);
             }
-        }, "jnsq-heap-pacer");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     private static Optional<MemoryPoolMXBean> oldGeneration() {
@@ -96,8 +92,9 @@ public final class HeapPacer {
         pacer.arm();
     }
 
-    private static void runOnItsOwnThread(Runnable collection) {
-        Thread t = new Thread(collection, "jnsq-heap-pacer");
+    /** The pacer's setup, and each collection it asks for, on a daemon thread of its own. */
+    private static void runOnItsOwnThread(Runnable work) {
+        Thread t = new Thread(work, "jnsq-heap-pacer");
         t.setDaemon(true);
         t.start();
     }
